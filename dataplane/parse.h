@@ -1,0 +1,111 @@
+// Frame parser and classifier: raw Ethernet bytes -> the facts a worker needs
+// to forward the frame (DESIGN §1). Pure code: no EAL, no allocation, never
+// reads past `len`, and says why a frame is malformed.
+//
+// Policy: a switch forwards unicast and broadcast by MAC alone, so L3 is only
+// parsed when the destination MAC is an IPv4 (01:00:5e, 25th bit clear) or IPv6
+// (33:33) multicast MAC carrying that IP version; everything else is decided by
+// the Ethernet header. Only IP multicast pays for L3 parsing and checksums.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "fdb/addr.h"
+
+namespace l2snoop {
+
+enum class DstClass : std::uint8_t {
+    unicast,
+    broadcast,
+    ipv4_multicast,   // 01:00:5e:00:00:00-7f:ff:ff
+    ipv6_multicast,   // 33:33:xx:xx:xx:xx
+    ieee_reserved,    // 01:80:c2:00:00:00-0f
+    other_multicast,  // any other group MAC (incl. 01:00:5e:80:00:00 and above)
+};
+
+// What the worker does with the frame (DESIGN §1 diagram).
+enum class FrameClass : std::uint8_t {
+    malformed,         // counted drop; `reason` says why
+    reserved,          // IEEE reserved group address: never forwarded
+    control,           // IGMP, MLD, MRD, PIM hello: punted to the control thread
+    mcast_data,        // IP multicast data: multicast FDB lookup by (VLAN, group)
+    link_local_mcast,  // 224.0.0.0/24, ff02::1, ff00::/15: flooded in the VLAN
+    broadcast,         // flooded in the VLAN
+    other_multicast,   // non-IP multicast: flooded in the VLAN (RFC 4541 §2.1.2-4)
+    unicast,           // unicast FDB lookup
+};
+
+enum class ControlKind : std::uint8_t { none, igmp, mld, mrd6, pim_hello };
+
+enum class Malformed : std::uint8_t {
+    none,
+    truncated_l2,         // shorter than an Ethernet header or a VLAN tag
+    truncated_ip,         // IP header cut short by the end of the frame
+    bad_ip_version,       // version field disagrees with the EtherType
+    bad_ipv4_ihl,         // IHL below 5
+    bad_ip_length,        // total/payload length inconsistent with header or frame
+    bad_ipv4_checksum,    // RFC 4541 §2.1.2-6: neither learn nor forward
+    bad_ipv4_options,     // an option runs past the header
+    bad_ipv6_ext_header,  // extension header truncated, misplaced or chain too long
+    fragmented_control,   // IGMP/MLD/PIM hello split into fragments
+    group_mac_mismatch,   // multicast MAC is not the mapping of the IP destination
+    kCount,
+};
+
+std::string_view to_string(FrameClass c);
+std::string_view to_string(Malformed m);
+std::string_view to_string(ControlKind k);
+std::string_view to_string(DstClass d);
+
+struct VlanTag {
+    std::uint16_t tpid = 0;  // 0x8100 or 0x88a8
+    std::uint8_t pcp = 0;
+    bool dei = false;
+    VlanId vid = 0;  // 0: priority-tagged
+};
+
+inline constexpr std::uint8_t kIpProtoIgmp = 2;
+inline constexpr std::uint8_t kIpProtoIcmpv6 = 58;
+inline constexpr std::uint8_t kIpProtoNoNext = 59;
+inline constexpr std::uint8_t kIpProtoPim = 103;
+inline constexpr std::uint16_t kEtherTypeIpv4 = 0x0800;
+inline constexpr std::uint16_t kEtherTypeIpv6 = 0x86dd;
+inline constexpr std::uint16_t kEtherTypeVlan = 0x8100;
+inline constexpr std::uint16_t kEtherTypeQinQ = 0x88a8;
+inline constexpr std::size_t kMaxIpv6ExtHeaders = 8;
+
+struct ParsedFrame {
+    FrameClass cls = FrameClass::malformed;
+    Malformed reason = Malformed::none;
+    DstClass dst_class = DstClass::unicast;
+    ControlKind control = ControlKind::none;
+    std::uint8_t tag_count = 0;  // 0, 1 (802.1Q) or 2 (802.1ad/QinQ outer + inner)
+    std::uint8_t ip_version = 0;  // 0: L3 not parsed
+    VlanTag outer;  // valid when tag_count >= 1
+    VlanTag inner;  // valid when tag_count == 2
+    std::uint16_t ethertype = 0;  // after the tags
+    std::uint16_t l3_offset = 0;
+    std::uint16_t l4_offset = 0;  // meaningful when l4_present
+    std::uint16_t l4_length = 0;  // bytes of L4 per the IP length fields
+    std::uint8_t l4_proto = 0;    // IPv4 protocol / last IPv6 next header
+    std::uint8_t ttl = 0;         // IPv4 TTL / IPv6 hop limit
+    std::uint8_t icmp6_type = 0;  // when l4_proto is ICMPv6 and l4_present
+    bool router_alert = false;    // IPv4 RA option / IPv6 HbH RA (value 0: MLD)
+    bool fragment = false;        // part of a fragmented datagram
+    bool l4_present = false;      // unfragmented or first fragment
+    bool ipv6_link_scope = false;  // ff02::/16 group other than ff02::1 (snooped, RFC 4541 §3)
+    IpAddr src;
+    IpAddr group;  // IP destination (a multicast group when cls is mcast_data/control)
+    MacAddr dst_mac;
+    MacAddr src_mac;
+
+    // The VLAN the frame was tagged with on the wire: outer tag's VID, 0 if
+    // untagged or priority-tagged.
+    constexpr VlanId wire_vid() const { return tag_count ? outer.vid : 0; }
+};
+
+ParsedFrame parse_frame(const std::uint8_t* data, std::size_t len);
+
+}  // namespace l2snoop

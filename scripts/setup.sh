@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package l2snoop needs and configures the builds.
+# Idempotent: apt is only touched when something is missing.
+#   build/      g++, -Werror: the switch, unit and peer tests, benchmarks
+#   build-san/  clang with ASan+UBSan and libFuzzer: unit tests again, fuzzers
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  build-essential meson ninja-build pkg-config
+  clang libclang-rt-14-dev                      # libFuzzer, sanitizers
+  dpdk dpdk-dev libdpdk-dev                     # DPDK 22.11, testpmd, telemetry
+  libboost-program-options-dev
+  libgtest-dev libgmock-dev googletest catch2
+  python3 python3-scapy tshark tcpdump iproute2 # peers and test hosts
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+configure() {  # configure DIR [meson options...]: setup once, then reconfigure
+  local dir=$1; shift
+  if [ -f "$dir/build.ninja" ]; then
+    meson configure "$dir" "$@" >/dev/null
+  else
+    meson setup "$dir" "$@" >/dev/null
+  fi
+}
+
+configure build -Dwerror=true -Dbuildtype=debugoptimized
+CXX=clang++ configure build-san -Dwerror=true -Dbuildtype=debugoptimized -Dfuzz=enabled \
+  -Db_sanitize=address,undefined -Db_lundef=false -Dcpp_args=-fno-sanitize-recover=all
+echo "setup: ok (build/, build-san/)"

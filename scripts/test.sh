@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The test command of the README, and what CI runs: set up, build, run every
+# test, print one summary line counting test cases. Non-zero exit on failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh || exit 1
+ninja -C build || exit 1
+ninja -C build-san || exit 1
+
+status=0
+# Unit and peer tests, then the same unit tests under ASan+UBSan with the
+# fuzzers (each for its time budget, side by side).
+meson test -C build --print-errorlogs --no-rebuild --suite unit || status=1
+meson test -C build-san --print-errorlogs --no-rebuild --suite unit --suite fuzz || status=1
+
+/usr/bin/python3 scripts/junit_summary.py build/meson-logs/testlog.junit.xml build-san/meson-logs/testlog.junit.xml || status=1
+exit $status
