@@ -141,15 +141,16 @@ ParsedFrame& parse_ipv4(ParsedFrame& f, const std::uint8_t* data, std::size_t le
     f.l4_present = frag_offset == 0;
     f.ttl = ip[8];
     f.l4_proto = ip[9];
-    Ipv4Addr src, dst;
-    std::memcpy(src.b.data(), ip + 12, 4);
-    std::memcpy(dst.b.data(), ip + 16, 4);
-    f.src = src;
-    f.group = dst;
+    f.src = IpAddr::v4_from(ip + 12);
+    f.group = IpAddr::v4_from(ip + 16);
+    const Ipv4Addr dst = f.group.v4();
     f.l4_offset = static_cast<std::uint16_t>(off + ihl);
     f.l4_length = static_cast<std::uint16_t>(total - ihl);
 
-    if (!dst.is_multicast() || group_mac(dst) != f.dst_mac) return fail(f, Malformed::group_mac_mismatch);
+    // The MAC is already known to be 01:00:5e:0x:xx:xx; its low 23 bits must be the group's.
+    const std::uint8_t* m = f.dst_mac.b.data();
+    if (!dst.is_multicast() || m[3] != (dst.b[1] & 0x7f) || m[4] != dst.b[2] || m[5] != dst.b[3])
+        return fail(f, Malformed::group_mac_mismatch);
 
     if (f.l4_proto == kIpProtoIgmp) {
         if (f.fragment) return fail(f, Malformed::fragmented_control);
@@ -195,12 +196,12 @@ ParsedFrame& parse_ipv6(ParsedFrame& f, const std::uint8_t* data, std::size_t le
     // Payload length 0 means a jumbogram (RFC 2675), which Ethernet cannot carry.
     if (payload == 0 || payload > len - off - 40) return fail(f, Malformed::bad_ip_length);
     f.ttl = ip[7];
-    Ipv6Addr src, dst;
-    std::memcpy(src.b.data(), ip + 8, 16);
-    std::memcpy(dst.b.data(), ip + 24, 16);
-    f.src = src;
-    f.group = dst;
-    if (!dst.is_multicast() || group_mac(dst) != f.dst_mac) return fail(f, Malformed::group_mac_mismatch);
+    f.src = IpAddr::v6_from(ip + 8);
+    f.group = IpAddr::v6_from(ip + 24);
+    const Ipv6Addr dst = f.group.v6();
+    // The MAC is 33:33:xx:xx:xx:xx; it must carry the group's low 32 bits.
+    if (!dst.is_multicast() || std::memcmp(f.dst_mac.b.data() + 2, dst.b.data() + 12, 4) != 0)
+        return fail(f, Malformed::group_mac_mismatch);
 
     // Walk the extension header chain (RFC 8200 §4) within the payload.
     const std::uint8_t* end = ip + 40 + payload;

@@ -7,6 +7,7 @@
 #include <array>
 #include <compare>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -99,6 +100,18 @@ public:
         for (int i = 0; i < 4; ++i) b_[i] = a.b[i];
     }
     constexpr IpAddr(Ipv6Addr a) : family_(IpFamily::v6), b_(a.b) {}
+    // From wire bytes (4 or 16 of them), for the parser's hot path.
+    static IpAddr v4_from(const std::uint8_t* p) {
+        IpAddr a;
+        std::memcpy(a.b_.data(), p, 4);
+        return a;
+    }
+    static IpAddr v6_from(const std::uint8_t* p) {
+        IpAddr a;
+        a.family_ = IpFamily::v6;
+        std::memcpy(a.b_.data(), p, 16);
+        return a;
+    }
 
     constexpr IpFamily family() const { return family_; }
     constexpr bool is_v4() const { return family_ == IpFamily::v4; }

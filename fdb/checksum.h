@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstddef>
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <span>
 
 #include "fdb/addr.h"
@@ -11,13 +13,35 @@ namespace l2snoop {
 
 // One's-complement sum of 16-bit big-endian words, not yet folded or inverted;
 // an odd trailing byte is padded with zero. Sums can be chained with `seed`.
-constexpr std::uint32_t csum_partial(std::span<const std::uint8_t> data, std::uint32_t seed = 0) {
-    std::uint64_t sum = seed;
+// The loop adds native 32-bit halves of 64-bit loads: a one's-complement sum
+// is independent of byte order (RFC 1071 §2(B)), so one swap at the end gives
+// the big-endian result. About 4x fewer instructions than a byte loop.
+inline std::uint32_t csum_partial(std::span<const std::uint8_t> data, std::uint32_t seed = 0) {
+    const std::uint8_t* p = data.data();
+    const std::size_t n = data.size();
+    std::uint64_t sum = 0;
     std::size_t i = 0;
-    for (; i + 1 < data.size(); i += 2) sum += (std::uint32_t{data[i]} << 8) | data[i + 1];
-    if (i < data.size()) sum += std::uint32_t{data[i]} << 8;
-    while (sum >> 32) sum = (sum & 0xffffffff) + (sum >> 32);
-    return static_cast<std::uint32_t>(sum);
+    for (; i + 8 <= n; i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, p + i, 8);
+        sum += (w & 0xffffffff) + (w >> 32);
+    }
+    for (; i + 2 <= n; i += 2) {
+        std::uint16_t w;
+        std::memcpy(&w, p + i, 2);
+        sum += w;
+    }
+    if (i < n) {
+        const std::uint8_t last[2] = {p[i], 0};
+        std::uint16_t w;
+        std::memcpy(&w, last, 2);
+        sum += w;
+    }
+    while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+    std::uint32_t be = static_cast<std::uint32_t>(sum);
+    if constexpr (std::endian::native == std::endian::little) be = ((be & 0xff) << 8) | (be >> 8);
+    const std::uint64_t total = std::uint64_t{seed} + be;
+    return static_cast<std::uint32_t>((total & 0xffffffff) + (total >> 32));
 }
 
 // Folds a partial sum and returns the checksum field value (host order).
@@ -27,12 +51,12 @@ constexpr std::uint16_t csum_fold(std::uint32_t sum) {
 }
 
 // Checksum of a block that contains its own checksum field: 0 means valid.
-constexpr std::uint16_t inet_checksum(std::span<const std::uint8_t> data) {
+inline std::uint16_t inet_checksum(std::span<const std::uint8_t> data) {
     return csum_fold(csum_partial(data));
 }
 
 // Partial sum of the IPv6 pseudo-header (RFC 8200 §8.1) for ICMPv6 and friends.
-constexpr std::uint32_t ipv6_pseudo_header_sum(const Ipv6Addr& src, const Ipv6Addr& dst,
+inline std::uint32_t ipv6_pseudo_header_sum(const Ipv6Addr& src, const Ipv6Addr& dst,
                                                std::uint32_t upper_length, std::uint8_t next_header) {
     std::uint32_t sum = csum_partial(src.b);
     sum = csum_partial(dst.b, sum);
