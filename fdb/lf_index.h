@@ -1,0 +1,120 @@
+// The seam between the control thread and the workers for every FDB: a
+// lock-free map from a fixed-size key to the index of an entry slot, plus the
+// QSBR bookkeeping that makes deletes and entry swaps safe.
+//
+// rte_hash in RW_CONCURRENCY_LF mode: one writer (the control thread), any
+// number of readers that never lock. A deleted key's slot and a replaced
+// entry are not reused until every reader has reported quiescent since
+// (rte_rcu_qsbr tokens, checked without blocking). We keep rte_hash's own RCU
+// hook off so that both kinds of reclamation go through one queue.
+#pragma once
+
+#include <rte_hash.h>
+#include <rte_rcu_qsbr.h>
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+namespace l2snoop {
+
+enum class FdbStatus : std::uint8_t {
+    ok,
+    table_full,  // capacity reached: nothing was changed
+    not_found,
+    invalid,     // bad VID, non-multicast group, port out of range ...
+    refused,     // a policy said no (limits, static entry)
+};
+
+std::string_view to_string(FdbStatus s);
+
+// Deferred frees, released once readers have passed a quiescent state.
+// Written by: control thread only.
+class RetireList {
+public:
+    explicit RetireList(rte_rcu_qsbr* qsbr) : qsbr_(qsbr) {}
+
+    enum class Kind : std::uint8_t { hash_position, entry_slot };
+    struct Item {
+        Kind kind;
+        std::int32_t value;
+        void* owner;  // the index or pool the value belongs to
+    };
+
+    // Queues an item behind a fresh grace-period token.
+    void retire(Item item);
+    // Releases every item whose grace period has ended, never waiting.
+    // `release` is called for each; returns how many were released.
+    template <class F>
+    std::size_t reclaim(F&& release) {
+        std::size_t n = 0;
+        while (!pending_.empty() && rte_rcu_qsbr_check(qsbr_, pending_.front().token, false) == 1) {
+            release(pending_.front().item);
+            pending_.pop_front();
+            ++n;
+        }
+        return n;
+    }
+    std::size_t pending() const { return pending_.size(); }
+
+private:
+    struct Pending {
+        std::uint64_t token;
+        Item item;
+    };
+    rte_rcu_qsbr* qsbr_;
+    std::deque<Pending> pending_;
+};
+
+// Free list of entry slot indices. Written by: control thread only.
+class SlotPool {
+public:
+    explicit SlotPool(std::uint32_t capacity);
+    // -1 when exhausted.
+    std::int32_t take();
+    void give_back(std::int32_t slot) { free_.push_back(slot); }
+    std::uint32_t capacity() const { return capacity_; }
+    std::uint32_t in_use() const { return capacity_ - static_cast<std::uint32_t>(free_.size()); }
+
+private:
+    std::uint32_t capacity_;
+    std::vector<std::int32_t> free_;
+};
+
+// Key -> slot index on rte_hash (LF). Keys are trivially copyable structs
+// with no padding bytes left undefined (callers zero them).
+class LfIndex {
+public:
+    static constexpr unsigned kBulkMax = RTE_HASH_LOOKUP_BULK_MAX;  // 64
+
+    LfIndex() = default;
+    LfIndex(const LfIndex&) = delete;
+    LfIndex& operator=(const LfIndex&) = delete;
+    ~LfIndex();
+
+    // `entries` keys of `key_len` bytes. Returns false with `error` set.
+    bool create(const std::string& name, std::uint32_t entries, std::uint32_t key_len, int socket,
+                std::string& error);
+
+    // Readers. -1 on a miss.
+    std::int32_t lookup(const void* key) const {
+        void* data;
+        return rte_hash_lookup_data(h_, key, &data) >= 0 ? static_cast<std::int32_t>(reinterpret_cast<std::uintptr_t>(data)) : -1;
+    }
+    // Up to kBulkMax keys; slots[i] = -1 on a miss.
+    void lookup_bulk(const void** keys, unsigned n, std::int32_t* slots) const;
+
+    // Writer. Adds or replaces the slot of `key`: readers see the old or the
+    // new slot, never anything else. Returns false when the table is full.
+    bool put(const void* key, std::int32_t slot);
+    // Writer. Removes `key`; its hash position must be released later via
+    // release_position() once readers are quiescent. -1 if absent.
+    std::int32_t remove(const void* key);
+    void release_position(std::int32_t pos) { rte_hash_free_key_with_position(h_, pos); }
+
+private:
+    rte_hash* h_ = nullptr;
+};
+
+}  // namespace l2snoop

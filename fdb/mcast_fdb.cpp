@@ -1,0 +1,312 @@
+#include "fdb/mcast_fdb.h"
+
+#include <cstring>
+
+namespace l2snoop {
+
+namespace {
+
+constexpr std::memory_order kRelaxed = std::memory_order_relaxed;
+constexpr std::memory_order kAcquire = std::memory_order_acquire;
+constexpr std::memory_order kRelease = std::memory_order_release;
+
+bool valid_vid(VlanId vid) { return vid <= kMaxVlanId; }
+
+void copy_ip(std::uint8_t* out, const IpAddr& a) {
+    if (a.is_v4())
+        std::memcpy(out, a.v4().b.data(), 4);
+    else
+        std::memcpy(out, a.v6().b.data(), 16);
+}
+
+}  // namespace
+
+MulticastFdb::MacKey MulticastFdb::mac_key(VlanId vid, const MacAddr& mac) {
+    MacKey k{};
+    k.vid = vid;
+    std::memcpy(k.mac, mac.b.data(), 6);
+    return k;
+}
+
+MulticastFdb::GroupKey MulticastFdb::group_key(VlanId vid, const IpAddr& group) {
+    GroupKey k{};
+    k.vid = vid;
+    k.family = static_cast<std::uint8_t>(group.family());
+    copy_ip(k.group, group);
+    return k;
+}
+
+MulticastFdb::SourceKey MulticastFdb::source_key(VlanId vid, const IpAddr& group, const IpAddr& source) {
+    SourceKey k{};
+    k.g = group_key(vid, group);
+    copy_ip(k.source, source);
+    return k;
+}
+
+MulticastFdb::MulticastFdb(rte_rcu_qsbr* qsbr, McastFdbConfig cfg)
+    : cfg_(std::move(cfg)),
+      retired_(qsbr),
+      macs_t_(cfg_.max_groups),
+      groups_t_(cfg_.max_groups),
+      sources_t_(cfg_.max_sources) {}
+
+bool MulticastFdb::init(std::string& error) {
+    static_assert(sizeof(MacKey) == 8 && sizeof(GroupKey) == 20 && sizeof(SourceKey) == 36,
+                  "keys must have no padding: every byte is hashed");
+    return macs_t_.index.create(cfg_.name + "_mac", cfg_.max_groups, sizeof(MacKey), cfg_.socket, error) &&
+           groups_t_.index.create(cfg_.name + "_grp", cfg_.max_groups, sizeof(GroupKey), cfg_.socket, error) &&
+           sources_t_.index.create(cfg_.name + "_src", cfg_.max_sources, sizeof(SourceKey), cfg_.socket, error);
+}
+
+// ---- readers ----------------------------------------------------------------
+
+std::optional<PortSet> MulticastFdb::exact(VlanId vid, const IpAddr& group, const IpAddr& source) const {
+    const GroupKey gk = group_key(vid, group);
+    const std::int32_t g = groups_t_.index.lookup(&gk);
+    if (g < 0) return std::nullopt;
+    const Entry& ge = groups_t_.slots[g];
+    if (ge.flags.load(kAcquire) & kSourceSpecific) {
+        const SourceKey sk = source_key(vid, group, source);
+        const std::int32_t s = sources_t_.index.lookup(&sk);
+        if (s >= 0) return PortSet::from_bits(sources_t_.slots[s].ports.load(kRelaxed));
+    }
+    return PortSet::from_bits(ge.ports.load(kRelaxed));
+}
+
+std::optional<PortSet> MulticastFdb::resolve(const Entry& e, VlanId vid, const IpAddr& group,
+                                             const IpAddr& source) const {
+    const std::uint8_t flags = e.flags.load(kAcquire);
+    if (flags == 0) {
+        // The common case: one registered group owns this MAC.
+        if (e.group != group) return std::nullopt;  // an unregistered group sharing the MAC
+        return PortSet::from_bits(e.ports.load(kRelaxed));
+    }
+    if (!(flags & kAliased) && e.group != group) return std::nullopt;
+    return exact(vid, group, source);
+}
+
+std::optional<PortSet> MulticastFdb::lookup(VlanId vid, const IpAddr& group, const IpAddr& source) const {
+    const MacKey mk = mac_key(vid, group_mac(group));
+    const std::int32_t m = macs_t_.index.lookup(&mk);
+    if (m < 0) return std::nullopt;
+    return resolve(macs_t_.slots[m], vid, group, source);
+}
+
+std::uint64_t MulticastFdb::lookup_bulk(unsigned n, const VlanId* vids, const IpAddr* const* groups,
+                                        const IpAddr* const* sources, PortSet* ports) const {
+    MacKey keys[LfIndex::kBulkMax];
+    const void* kp[LfIndex::kBulkMax];
+    std::int32_t slots[LfIndex::kBulkMax];
+    n = std::min(n, LfIndex::kBulkMax);
+    for (unsigned i = 0; i < n; ++i) {
+        keys[i] = mac_key(vids[i], group_mac(*groups[i]));
+        kp[i] = &keys[i];
+    }
+    macs_t_.index.lookup_bulk(kp, n, slots);
+    std::uint64_t hits = 0;
+    for (unsigned i = 0; i < n; ++i) {
+        if (slots[i] < 0) continue;
+        if (auto p = resolve(macs_t_.slots[slots[i]], vids[i], *groups[i], *sources[i])) {
+            ports[i] = *p;
+            hits |= std::uint64_t{1} << i;
+        }
+    }
+    return hits;
+}
+
+// ---- writer -----------------------------------------------------------------
+
+void MulticastFdb::release(const RetireList::Item& item) {
+    Table& t = *static_cast<Table*>(item.owner);
+    if (item.kind == RetireList::Kind::hash_position)
+        t.index.release_position(item.value);
+    else
+        t.pool.give_back(item.value);
+}
+
+std::size_t MulticastFdb::reclaim() {
+    return retired_.reclaim([this](const RetireList::Item& it) { release(it); });
+}
+
+std::int32_t MulticastFdb::take_slot(Table& t) {
+    std::int32_t s = t.pool.take();
+    if (s < 0 && reclaim() > 0) s = t.pool.take();
+    return s;
+}
+
+FdbStatus MulticastFdb::publish(Table& t, const void* key, std::int32_t& slot, PortSet ports, std::uint8_t flags,
+                                const IpAddr& group) {
+    const std::int32_t fresh = take_slot(t);
+    if (fresh < 0) return FdbStatus::table_full;
+    Entry& e = t.slots[fresh];
+    e.ports.store(ports.bits(), kRelaxed);
+    e.flags.store(flags, kRelaxed);
+    e.group = group;
+    if (!t.index.put(key, fresh)) {  // rte_hash publishes with release semantics
+        t.pool.give_back(fresh);
+        return FdbStatus::table_full;
+    }
+    if (slot >= 0) retired_.retire({RetireList::Kind::entry_slot, slot, &t});
+    slot = fresh;
+    return FdbStatus::ok;
+}
+
+void MulticastFdb::unpublish(Table& t, const void* key, std::int32_t& slot) {
+    const std::int32_t pos = t.index.remove(key);
+    if (pos >= 0) retired_.retire({RetireList::Kind::hash_position, pos, &t});
+    if (slot >= 0) retired_.retire({RetireList::Kind::entry_slot, slot, &t});
+    slot = -1;
+}
+
+FdbStatus MulticastFdb::refresh_mac(const MacId& mid) {
+    MacState& ms = macs_[mid];
+    const MacKey mk = mac_key(mid.first, mid.second);
+    if (ms.groups.empty()) {
+        unpublish(macs_t_, &mk, ms.slot);
+        macs_.erase(mid);
+        return FdbStatus::ok;
+    }
+    if (ms.groups.size() >= 2) {
+        // Aliasing: workers ask the exact table from now on. The slot's group
+        // and ports are ignored while the flag is set.
+        return ms.slot >= 0 ? (macs_t_.slots[ms.slot].flags.store(kAliased, kRelease), FdbStatus::ok)
+                            : publish(macs_t_, &mk, ms.slot, {}, kAliased, IpAddr{});
+    }
+    const IpAddr& g = *ms.groups.begin();
+    const GroupState& gs = groups_.at({mid.first, g});
+    if (ms.slot >= 0 && macs_t_.slots[ms.slot].group == g) {
+        Entry& e = macs_t_.slots[ms.slot];
+        e.ports.store(gs.ports.bits(), kRelaxed);
+        e.flags.store(gs.flags(), kRelease);
+        return FdbStatus::ok;
+    }
+    // The MAC now answers for a different single group: a fresh slot. If none
+    // is free the old (aliased) entry stays, which is still exact, only slower.
+    return publish(macs_t_, &mk, ms.slot, gs.ports, gs.flags(), g);
+}
+
+FdbStatus MulticastFdb::set_group(VlanId vid, const IpAddr& group, PortSet ports) {
+    if (!valid_vid(vid) || !group.is_multicast()) return FdbStatus::invalid;
+    const GroupId gid{vid, group};
+    const MacId mid{vid, group_mac(group)};
+    if (auto it = groups_.find(gid); it != groups_.end()) {
+        it->second.ports = ports;
+        groups_t_.slots[it->second.slot].ports.store(ports.bits(), kRelaxed);
+        const MacState& ms = macs_.at(mid);
+        if (ms.groups.size() == 1) macs_t_.slots[ms.slot].ports.store(ports.bits(), kRelaxed);
+        return FdbStatus::ok;
+    }
+    if (groups_.size() >= cfg_.max_groups) {
+        ++stats_.full_groups;
+        return FdbStatus::table_full;
+    }
+    // Exact entry first, so an aliased MAC entry never points workers at a
+    // missing group.
+    GroupState gs;
+    gs.ports = ports;
+    const GroupKey gk = group_key(vid, group);
+    if (publish(groups_t_, &gk, gs.slot, ports, 0, group) != FdbStatus::ok) {
+        ++stats_.full_groups;
+        return FdbStatus::table_full;
+    }
+    groups_.emplace(gid, std::move(gs));
+    macs_[mid].groups.insert(group);
+    if (refresh_mac(mid) != FdbStatus::ok) {
+        macs_[mid].groups.erase(group);
+        if (macs_[mid].groups.empty() && macs_[mid].slot < 0) macs_.erase(mid);
+        unpublish(groups_t_, &gk, groups_.at(gid).slot);
+        groups_.erase(gid);
+        ++stats_.full_groups;
+        return FdbStatus::table_full;
+    }
+    return FdbStatus::ok;
+}
+
+FdbStatus MulticastFdb::remove_group(VlanId vid, const IpAddr& group) {
+    const GroupId gid{vid, group};
+    auto it = groups_.find(gid);
+    if (it == groups_.end()) return FdbStatus::not_found;
+    const MacId mid{vid, group_mac(group)};
+    // Workers stop reaching the group through its MAC before it goes.
+    macs_.at(mid).groups.erase(group);
+    GroupState gs = std::move(it->second);
+    groups_.erase(it);
+    refresh_mac(mid);
+    for (auto& [src, slot] : gs.sources) {
+        const SourceKey sk = source_key(vid, group, src);
+        unpublish(sources_t_, &sk, slot);
+        --source_total_;
+    }
+    const GroupKey gk = group_key(vid, group);
+    unpublish(groups_t_, &gk, gs.slot);
+    return FdbStatus::ok;
+}
+
+FdbStatus MulticastFdb::set_source(VlanId vid, const IpAddr& group, const IpAddr& source, PortSet ports) {
+    if (!valid_vid(vid) || !group.is_multicast() || source.family() != group.family() || source.is_multicast())
+        return FdbStatus::invalid;
+    auto it = groups_.find({vid, group});
+    if (it == groups_.end()) return FdbStatus::not_found;
+    GroupState& gs = it->second;
+    if (auto s = gs.sources.find(source); s != gs.sources.end()) {
+        sources_t_.slots[s->second].ports.store(ports.bits(), kRelaxed);
+        return FdbStatus::ok;
+    }
+    if (source_total_ >= cfg_.max_sources) {
+        ++stats_.full_sources;
+        return FdbStatus::table_full;
+    }
+    std::int32_t slot = -1;
+    const SourceKey sk = source_key(vid, group, source);
+    if (publish(sources_t_, &sk, slot, ports, 0, source) != FdbStatus::ok) {
+        ++stats_.full_sources;
+        return FdbStatus::table_full;
+    }
+    const bool first = gs.sources.empty();
+    gs.sources.emplace(source, slot);
+    ++source_total_;
+    if (first) {
+        // The (S,G) entry exists before any worker is told to look for it.
+        groups_t_.slots[gs.slot].flags.store(kSourceSpecific, kRelease);
+        refresh_mac({vid, group_mac(group)});
+    }
+    return FdbStatus::ok;
+}
+
+FdbStatus MulticastFdb::remove_source(VlanId vid, const IpAddr& group, const IpAddr& source) {
+    auto it = groups_.find({vid, group});
+    if (it == groups_.end()) return FdbStatus::not_found;
+    GroupState& gs = it->second;
+    auto s = gs.sources.find(source);
+    if (s == gs.sources.end()) return FdbStatus::not_found;
+    std::int32_t slot = s->second;
+    gs.sources.erase(s);
+    --source_total_;
+    if (gs.sources.empty()) {
+        // Workers stop looking for (S,G) before the entry goes; one that still
+        // looks and misses falls back to the group's set.
+        groups_t_.slots[gs.slot].flags.store(0, kRelease);
+        refresh_mac({vid, group_mac(group)});
+    }
+    const SourceKey sk = source_key(vid, group, source);
+    unpublish(sources_t_, &sk, slot);
+    return FdbStatus::ok;
+}
+
+void MulticastFdb::flush_vlan(VlanId vid) {
+    std::vector<IpAddr> doomed;
+    for (auto it = groups_.lower_bound({vid, IpAddr{}}); it != groups_.end() && it->first.first == vid; ++it)
+        doomed.push_back(it->first.second);
+    for (const auto& g : doomed) remove_group(vid, g);
+}
+
+void MulticastFdb::for_each_group(const std::function<void(const GroupView&)>& fn) const {
+    for (const auto& [gid, gs] : groups_) {
+        GroupView v{gid.first, gid.second, gs.ports, macs_.at({gid.first, group_mac(gid.second)}).groups.size() > 1, {}};
+        for (const auto& [src, slot] : gs.sources)
+            v.sources.emplace_back(src, PortSet::from_bits(sources_t_.slots[slot].ports.load(kRelaxed)));
+        fn(v);
+    }
+}
+
+}  // namespace l2snoop

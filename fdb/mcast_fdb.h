@@ -1,0 +1,168 @@
+// Multicast FDB: where IP multicast data goes, keyed as the design card says
+// by (VLAN, group MAC), with exact answers where the MAC is not enough.
+//
+//  - (VLAN, MAC) entries carry the port set and the one registered group they
+//    stand for. A frame whose group is that group is answered by one lookup.
+//  - When two or more registered groups of a VLAN share the MAC (224.1.1.1,
+//    225.1.1.1, 239.129.1.1 ...), the MAC entry is marked `aliased` and the
+//    worker asks the exact table (VLAN, group). A frame for an unregistered
+//    group that merely shares a registered group's MAC is a miss, never a hit.
+//  - A group with source-specific state (IGMPv3/MLDv2) is marked
+//    `source_specific`; an (S,G) entry, when present, is authoritative for
+//    traffic from S, otherwise the group's own set applies.
+//
+// Written by: control thread (set_*/remove_*/reclaim). Read by: workers via
+// lookup*(), lock-free, between two QSBR quiescent reports. The control-side
+// model (std::map) is never read by workers; telemetry dumps come from it.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "fdb/addr.h"
+#include "fdb/lf_index.h"
+#include "fdb/port_set.h"
+
+namespace l2snoop {
+
+struct McastFdbConfig {
+    std::uint32_t max_groups = 4096;   // (VLAN, group) entries; MAC entries never exceed it
+    std::uint32_t max_sources = 4096;  // (VLAN, group, source) entries
+    int socket = -1;                   // SOCKET_ID_ANY
+    std::string name = "mfdb";         // prefix of the rte_hash names (unique per process)
+};
+
+class MulticastFdb {
+public:
+    enum Flags : std::uint8_t { kAliased = 1, kSourceSpecific = 2 };
+
+    // Writer-visible counters (control thread).
+    struct Stats {
+        std::uint64_t full_groups = 0;   // set_group refused: max_groups reached
+        std::uint64_t full_sources = 0;  // set_source refused: max_sources reached
+    };
+
+    MulticastFdb(rte_rcu_qsbr* qsbr, McastFdbConfig cfg);
+    // Creates the hash tables; false with `error` on failure (no memory, name clash).
+    bool init(std::string& error);
+
+    // ---- readers (workers) -------------------------------------------------
+    // Ports for traffic from `source` to `group` in `vid`, nullopt on a miss
+    // (unregistered group): the caller applies the VLAN's unregistered policy.
+    std::optional<PortSet> lookup(VlanId vid, const IpAddr& group, const IpAddr& source) const;
+
+    // Up to LfIndex::kBulkMax frames at once: one bulk hash probe for all MAC
+    // keys, exact probes only for aliased or source-specific entries. Returns a
+    // bit mask of hits; ports[i] is valid where bit i is set.
+    std::uint64_t lookup_bulk(unsigned n, const VlanId* vids, const IpAddr* const* groups,
+                              const IpAddr* const* sources, PortSet* ports) const;
+
+    // ---- writer (control thread) -------------------------------------------
+    // Creates or updates the (VLAN, group) entry; an update of an existing
+    // group's ports is a single atomic store.
+    FdbStatus set_group(VlanId vid, const IpAddr& group, PortSet ports);
+    // Removes the group and all its (S,G) entries.
+    FdbStatus remove_group(VlanId vid, const IpAddr& group);
+    // Creates or updates an (S,G) entry; the group must exist.
+    FdbStatus set_source(VlanId vid, const IpAddr& group, const IpAddr& source, PortSet ports);
+    FdbStatus remove_source(VlanId vid, const IpAddr& group, const IpAddr& source);
+    // Removes every group of a VLAN (VLAN deleted, snooping turned off).
+    void flush_vlan(VlanId vid);
+    // Frees what readers can no longer see. Cheap; call once per control loop.
+    std::size_t reclaim();
+
+    std::size_t group_count() const { return groups_.size(); }
+    std::size_t source_count() const { return source_total_; }
+    std::size_t mac_count() const { return macs_.size(); }
+    std::size_t pending_reclaim() const { return retired_.pending(); }
+    const Stats& stats() const { return stats_; }
+    const McastFdbConfig& config() const { return cfg_; }
+
+    // Control-side view for telemetry: groups in (VLAN, group) order.
+    struct GroupView {
+        VlanId vid;
+        IpAddr group;
+        PortSet ports;
+        bool aliased;  // shares its MAC with another registered group of the VLAN
+        std::vector<std::pair<IpAddr, PortSet>> sources;
+    };
+    void for_each_group(const std::function<void(const GroupView&)>& fn) const;
+
+    // Key layouts (public for tests and benchmarks; all bytes defined).
+    struct MacKey {
+        std::uint16_t vid;
+        std::uint8_t mac[6];
+    };
+    struct GroupKey {
+        std::uint16_t vid;
+        std::uint8_t family;
+        std::uint8_t pad;
+        std::uint8_t group[16];
+    };
+    struct SourceKey {
+        GroupKey g;
+        std::uint8_t source[16];
+    };
+    static MacKey mac_key(VlanId vid, const MacAddr& mac);
+    static GroupKey group_key(VlanId vid, const IpAddr& group);
+    static SourceKey source_key(VlanId vid, const IpAddr& group, const IpAddr& source);
+
+private:
+    // An entry slot. `ports` and `flags` are atomics the writer stores in
+    // place (ports first, flags with release); `group` is immutable once
+    // published: a MAC entry that must answer for another group is replaced
+    // by a fresh slot and the old one retired.
+    struct alignas(32) Entry {
+        std::atomic<PortSet::Bits> ports{0};
+        std::atomic<std::uint8_t> flags{0};
+        IpAddr group;  // MAC entries: the group they answer for
+    };
+    // One table = index + its slots; slots are reused after QSBR.
+    struct Table {
+        LfIndex index;
+        SlotPool pool;
+        std::unique_ptr<Entry[]> slots;
+        explicit Table(std::uint32_t n) : pool(n), slots(new Entry[n]) {}
+    };
+
+    struct GroupState {
+        PortSet ports;
+        std::int32_t slot = -1;
+        std::map<IpAddr, std::int32_t> sources;  // source -> slot
+        std::uint8_t flags() const { return sources.empty() ? 0 : kSourceSpecific; }
+    };
+    struct MacState {
+        std::int32_t slot = -1;
+        std::set<IpAddr> groups;
+    };
+    using GroupId = std::pair<VlanId, IpAddr>;
+    using MacId = std::pair<VlanId, MacAddr>;
+
+    std::optional<PortSet> resolve(const Entry& mac_entry, VlanId vid, const IpAddr& group,
+                                   const IpAddr& source) const;
+    std::optional<PortSet> exact(VlanId vid, const IpAddr& group, const IpAddr& source) const;
+
+    // Publishes a fresh slot for `key` in `t` (retiring `old_slot` if any).
+    FdbStatus publish(Table& t, const void* key, std::int32_t& slot, PortSet ports, std::uint8_t flags,
+                      const IpAddr& group);
+    void release(const RetireList::Item& item);
+    void unpublish(Table& t, const void* key, std::int32_t& slot);
+    std::int32_t take_slot(Table& t);
+    // Re-derives the MAC entry of `mid` from the groups registered on it.
+    FdbStatus refresh_mac(const MacId& mid);
+
+    McastFdbConfig cfg_;
+    RetireList retired_;
+    Table macs_t_, groups_t_, sources_t_;
+    std::map<GroupId, GroupState> groups_;
+    std::map<MacId, MacState> macs_;
+    std::size_t source_total_ = 0;
+    Stats stats_;
+};
+
+}  // namespace l2snoop

@@ -1,0 +1,68 @@
+// Per-VLAN port sets the workers read on every flooded or multicast frame.
+// Written by: control thread. Read by: workers, lock-free (relaxed atomics:
+// each field is one word and no reader needs two fields to be consistent
+// with each other beyond what a frame in flight may see anyway).
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <memory>
+
+#include "fdb/addr.h"
+#include "fdb/port_set.h"
+
+namespace l2snoop {
+
+inline constexpr std::size_t kVlanCount = 4096;
+
+class VlanTable {
+public:
+    VlanTable() : vlans_(std::make_unique<std::array<Vlan, kVlanCount>>()) {}
+
+    // Readers (workers). Out-of-range VIDs read as an empty, snooping-off VLAN.
+    PortSet members(VlanId vid) const { return load(vid, &Vlan::members); }
+    PortSet untagged(VlanId vid) const { return load(vid, &Vlan::untagged); }
+    PortSet router_ports(VlanId vid) const { return load(vid, &Vlan::router_ports); }
+    // Where unregistered IP multicast goes, per the VLAN's policy (flood all
+    // members, router ports only, ...): computed by the control thread.
+    PortSet unregistered_flood(VlanId vid) const { return load(vid, &Vlan::unregistered_flood); }
+    bool snooping(VlanId vid) const {
+        return vid < kVlanCount && (*vlans_)[vid].snooping.load(std::memory_order_relaxed);
+    }
+
+    // Writers (control thread only). Return false for an out-of-range VID.
+    bool set_members(VlanId vid, PortSet p) { return store(vid, &Vlan::members, p); }
+    bool set_untagged(VlanId vid, PortSet p) { return store(vid, &Vlan::untagged, p); }
+    bool set_router_ports(VlanId vid, PortSet p) { return store(vid, &Vlan::router_ports, p); }
+    bool set_unregistered_flood(VlanId vid, PortSet p) { return store(vid, &Vlan::unregistered_flood, p); }
+    bool set_snooping(VlanId vid, bool on) {
+        if (vid >= kVlanCount) return false;
+        (*vlans_)[vid].snooping.store(on, std::memory_order_relaxed);
+        return true;
+    }
+
+private:
+    // One cache line per VLAN: a worker flooding in VLAN v touches one line.
+    struct alignas(64) Vlan {
+        std::atomic<PortSet::Bits> members{0};
+        std::atomic<PortSet::Bits> untagged{0};
+        std::atomic<PortSet::Bits> router_ports{0};
+        std::atomic<PortSet::Bits> unregistered_flood{0};
+        std::atomic<bool> snooping{false};
+    };
+    using Field = std::atomic<PortSet::Bits> Vlan::*;
+
+    PortSet load(VlanId vid, Field f) const {
+        if (vid >= kVlanCount) return {};
+        return PortSet::from_bits(((*vlans_)[vid].*f).load(std::memory_order_relaxed));
+    }
+    bool store(VlanId vid, Field f, PortSet p) {
+        if (vid >= kVlanCount) return false;
+        ((*vlans_)[vid].*f).store(p.bits(), std::memory_order_relaxed);
+        return true;
+    }
+
+    std::unique_ptr<std::array<Vlan, kVlanCount>> vlans_;
+};
+
+}  // namespace l2snoop

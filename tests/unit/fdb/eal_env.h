@@ -1,0 +1,67 @@
+// EAL set-up for test binaries that need DPDK memory (rte_hash, rte_rcu),
+// and a QSBR variable with registered reader threads.
+#pragma once
+
+#include <rte_malloc.h>
+#include <rte_rcu_qsbr.h>
+
+#include <pthread.h>
+#include <sched.h>
+
+#include <stdexcept>
+#include <thread>
+
+namespace l2snoop::test {
+
+// Initialises the EAL once: no hugepages, no PCI, no shared config, so test
+// binaries can run side by side. Aborts the binary on failure.
+void init_eal(const char* prog);
+
+class Qsbr {
+public:
+    explicit Qsbr(unsigned readers) {
+        const std::size_t sz = rte_rcu_qsbr_get_memsize(readers);
+        v_ = static_cast<rte_rcu_qsbr*>(rte_zmalloc("test_qsbr", sz, RTE_CACHE_LINE_SIZE));
+        if (v_ == nullptr || rte_rcu_qsbr_init(v_, readers) != 0) throw std::runtime_error("rcu init");
+    }
+    ~Qsbr() { rte_free(v_); }
+    Qsbr(const Qsbr&) = delete;
+    Qsbr& operator=(const Qsbr&) = delete;
+    rte_rcu_qsbr* get() const { return v_; }
+    // A reader `id` that is online and has not reported quiescent blocks reclamation.
+    void online(unsigned id) {
+        rte_rcu_qsbr_thread_register(v_, id);
+        rte_rcu_qsbr_thread_online(v_, id);
+    }
+    void quiescent(unsigned id) { rte_rcu_qsbr_quiescent(v_, id); }
+    void offline(unsigned id) {
+        rte_rcu_qsbr_thread_offline(v_, id);
+        rte_rcu_qsbr_thread_unregister(v_, id);
+    }
+
+private:
+    rte_rcu_qsbr* v_ = nullptr;
+};
+
+// EAL pins the main thread to its lcore and new threads inherit that; a test
+// reader thread must run beside the writer, not behind it.
+inline void run_on_any_cpu() {
+    cpu_set_t all;
+    CPU_ZERO(&all);
+    for (int c = 0; c < CPU_SETSIZE; ++c) CPU_SET(c, &all);
+    pthread_setaffinity_np(pthread_self(), sizeof all, &all);
+}
+
+// What the control thread does when a table is full only because retired
+// entries await a grace period: let readers run, reclaim, try again (bounded).
+template <class Fdb, class Op>
+bool retry_while_reclaiming(Fdb& fdb, Op&& op) {
+    for (int attempt = 0; attempt < 100000; ++attempt) {
+        if (op()) return true;
+        std::this_thread::yield();
+        fdb.reclaim();
+    }
+    return false;
+}
+
+}  // namespace l2snoop::test
