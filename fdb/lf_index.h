@@ -10,10 +10,14 @@
 #pragma once
 
 #include <rte_hash.h>
+#include <rte_malloc.h>
 #include <rte_rcu_qsbr.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
+#include <new>
+#include <type_traits>
 #include <string>
 #include <vector>
 
@@ -80,6 +84,27 @@ public:
 private:
     std::uint32_t capacity_;
     std::vector<std::int32_t> free_;
+};
+
+// A fixed array of entry slots in DPDK memory (hugepage-backed when the EAL
+// has hugepages, so random probes cost fewer TLB misses), on `socket`.
+template <class T>
+class SlotArray {
+public:
+    static_assert(std::is_trivially_destructible_v<T>);
+    SlotArray(std::uint32_t n, int socket)
+        : p_(static_cast<T*>(rte_zmalloc_socket("l2snoop_slots", sizeof(T) * std::max<std::uint32_t>(n, 1),
+                                                RTE_CACHE_LINE_SIZE, socket))) {
+        if (p_ == nullptr) throw std::bad_alloc();
+        for (std::uint32_t i = 0; i < n; ++i) new (&p_[i]) T();
+    }
+    ~SlotArray() { rte_free(p_); }
+    SlotArray(const SlotArray&) = delete;
+    SlotArray& operator=(const SlotArray&) = delete;
+    T& operator[](std::int32_t i) const { return p_[i]; }
+
+private:
+    T* p_;
 };
 
 // Key -> slot index on rte_hash (LF). Keys are trivially copyable structs

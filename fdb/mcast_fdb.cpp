@@ -46,9 +46,9 @@ MulticastFdb::SourceKey MulticastFdb::source_key(VlanId vid, const IpAddr& group
 MulticastFdb::MulticastFdb(rte_rcu_qsbr* qsbr, McastFdbConfig cfg)
     : cfg_(std::move(cfg)),
       retired_(qsbr),
-      macs_t_(cfg_.max_groups),
-      groups_t_(cfg_.max_groups),
-      sources_t_(cfg_.max_sources) {}
+      macs_t_(cfg_.max_groups, cfg_.socket),
+      groups_t_(cfg_.max_groups, cfg_.socket),
+      sources_t_(cfg_.max_sources, cfg_.socket) {}
 
 bool MulticastFdb::init(std::string& error) {
     static_assert(sizeof(MacKey) == 8 && sizeof(GroupKey) == 20 && sizeof(SourceKey) == 36,

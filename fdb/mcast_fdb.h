@@ -47,6 +47,8 @@ public:
         std::uint64_t full_sources = 0;  // set_source refused: max_sources reached
     };
 
+    // Allocates the entry slots in DPDK memory (throws std::bad_alloc if the
+    // EAL has too little); init() then creates the hash tables.
     MulticastFdb(rte_rcu_qsbr* qsbr, McastFdbConfig cfg);
     // Creates the hash tables; false with `error` on failure (no memory, name clash).
     bool init(std::string& error);
@@ -126,8 +128,8 @@ private:
     struct Table {
         LfIndex index;
         SlotPool pool;
-        std::unique_ptr<Entry[]> slots;
-        explicit Table(std::uint32_t n) : pool(n), slots(new Entry[n]) {}
+        SlotArray<Entry> slots;
+        Table(std::uint32_t n, int socket) : pool(n), slots(n, socket) {}
     };
 
     struct GroupState {

@@ -25,7 +25,7 @@ UnicastFdb::Key UnicastFdb::key(VlanId vid, const MacAddr& mac) {
 }
 
 UnicastFdb::UnicastFdb(rte_rcu_qsbr* qsbr, UcastFdbConfig cfg)
-    : cfg_(std::move(cfg)), retired_(qsbr), pool_(cfg_.capacity), slots_(new Entry[cfg_.capacity]) {}
+    : cfg_(std::move(cfg)), retired_(qsbr), pool_(cfg_.capacity), slots_(cfg_.capacity, cfg_.socket) {}
 
 bool UnicastFdb::init(std::string& error) {
     static_assert(sizeof(Key) == 8, "keys must have no padding");

@@ -130,7 +130,7 @@ private:
     RetireList retired_;
     LfIndex index_;
     SlotPool pool_;
-    std::unique_ptr<Entry[]> slots_;
+    SlotArray<Entry> slots_;
     std::map<Id, State> model_;
     std::uint32_t per_port_[kMaxPorts] = {};
     std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>> deadlines_;

@@ -13,9 +13,10 @@
 
 namespace l2snoop::test {
 
-// Initialises the EAL once: no hugepages, no PCI, no shared config, so test
-// binaries can run side by side. Aborts the binary on failure.
-void init_eal(const char* prog);
+// Initialises the EAL once: no PCI, no shared config, so test binaries can run
+// side by side. Without hugepages (tests) it reserves `memory_mb`; with
+// `hugepages` (benchmarks) it uses the hugetlbfs mount. Aborts on failure.
+void init_eal(const char* prog, const char* memory_mb = "256", bool hugepages = false);
 
 class Qsbr {
 public:
