@@ -22,7 +22,11 @@ public:
     // Readers (workers). Out-of-range VIDs read as an empty, snooping-off VLAN.
     PortSet members(VlanId vid) const { return load(vid, &Vlan::members); }
     PortSet untagged(VlanId vid) const { return load(vid, &Vlan::untagged); }
-    PortSet router_ports(VlanId vid) const { return load(vid, &Vlan::router_ports); }
+    // Multicast router ports, per family: IGMP queriers/PIM routers attract IPv4
+    // multicast, MLD ones IPv6 (RFC 4541 §1: MLD never affects IPv4 forwarding).
+    PortSet router_ports(VlanId vid, IpFamily f) const {
+        return load(vid, f == IpFamily::v4 ? &Vlan::router_ports4 : &Vlan::router_ports6);
+    }
     // Where unregistered IP multicast goes, per the VLAN's policy (flood all
     // members, router ports only, ...): computed by the control thread.
     PortSet unregistered_flood(VlanId vid) const { return load(vid, &Vlan::unregistered_flood); }
@@ -33,7 +37,9 @@ public:
     // Writers (control thread only). Return false for an out-of-range VID.
     bool set_members(VlanId vid, PortSet p) { return store(vid, &Vlan::members, p); }
     bool set_untagged(VlanId vid, PortSet p) { return store(vid, &Vlan::untagged, p); }
-    bool set_router_ports(VlanId vid, PortSet p) { return store(vid, &Vlan::router_ports, p); }
+    bool set_router_ports(VlanId vid, IpFamily f, PortSet p) {
+        return store(vid, f == IpFamily::v4 ? &Vlan::router_ports4 : &Vlan::router_ports6, p);
+    }
     bool set_unregistered_flood(VlanId vid, PortSet p) { return store(vid, &Vlan::unregistered_flood, p); }
     bool set_snooping(VlanId vid, bool on) {
         if (vid >= kVlanCount) return false;
@@ -46,7 +52,8 @@ private:
     struct alignas(64) Vlan {
         std::atomic<PortSet::Bits> members{0};
         std::atomic<PortSet::Bits> untagged{0};
-        std::atomic<PortSet::Bits> router_ports{0};
+        std::atomic<PortSet::Bits> router_ports4{0};
+        std::atomic<PortSet::Bits> router_ports6{0};
         std::atomic<PortSet::Bits> unregistered_flood{0};
         std::atomic<bool> snooping{false};
     };

@@ -1,0 +1,243 @@
+// The snooping engine: IGMPv1/v2/v3 and MLDv1/v2 router-side membership per
+// (VLAN, group, port), router ports, querier and its election. No DPDK types
+// and no I/O: every input (a decoded message on a port of a VLAN, a PIM hello,
+// a port going up or down, the passing of time) returns effects in `Actions`,
+// which the control thread applies to the FDB and the ports. Time is injected.
+//
+// Forwarding it computes (RFC 4541 §2.1.2, RFC 3376 §6.3): for each group, the
+// (*,G) set is every port with an EXCLUDE-mode membership; for each source any
+// port names, the (S,G) set is the ports in INCLUDE with S running plus the
+// ports in EXCLUDE that do not block S. Router ports are added by the data
+// plane per family, so a router change never rewrites every group.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <queue>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "fdb/addr.h"
+#include "fdb/port_set.h"
+#include "snooping/codec.h"
+#include "snooping/config.h"
+
+namespace l2snoop {
+
+// ---- effects ----------------------------------------------------------------
+
+struct FdbAction {
+    enum class Kind : std::uint8_t { set_group, remove_group, set_source, remove_source } kind;
+    VlanId vid;
+    IpAddr group;
+    IpAddr source;  // set_source / remove_source
+    PortSet ports;  // set_*
+    friend bool operator==(const FdbAction&, const FdbAction&) = default;
+};
+
+struct RouterPortsAction {
+    VlanId vid;
+    IpFamily family;
+    PortSet ports;
+};
+
+// No-querier policy `flood`: flood IP multicast of `family` in the VLAN (or stop).
+struct FloodAction {
+    VlanId vid;
+    IpFamily family;
+    bool flood;
+};
+
+// A message the engine sends: the control thread encodes it (codec
+// build_frame) and transmits it, tagged as each port of `vid` requires.
+struct SendAction {
+    VlanId vid;
+    PortSet ports;
+    Message msg;
+    IpAddr src;
+    IpAddr dst;
+};
+
+struct Actions {
+    std::vector<FdbAction> fdb;
+    std::vector<RouterPortsAction> routers;
+    std::vector<FloodAction> flood;
+    std::vector<SendAction> send;
+    void clear() {
+        fdb.clear();
+        routers.clear();
+        flood.clear();
+        send.clear();
+    }
+};
+
+// What to do with a received control frame itself.
+struct Disposition {
+    PortSet forward;  // ports to forward the frame to, unchanged (never the ingress port)
+};
+
+// ---- counters -----------------------------------------------------------------
+
+struct SnoopCounters {
+    std::uint64_t queries = 0, reports = 0, leaves = 0, v3_reports = 0, mrd = 0, pim_hellos = 0;
+    std::uint64_t queries_sent = 0;
+    std::uint64_t ignored_link_local = 0;       // reports for 224.0.0.0/24, ff02::1 (never snooped)
+    std::uint64_t ignored_filtered = 0;         // group outside the port's allowed ranges
+    std::uint64_t denied_limit = 0;             // a limit refused a new membership
+    std::uint64_t replaced_limit = 0;           // a limit evicted an old membership
+    std::uint64_t truncated_records = 0;        // records/sources beyond the caps
+    std::uint64_t ignored_snooping_off = 0;     // messages in a VLAN without snooping
+    std::uint64_t queries_from_zero = 0;        // proxy queries (never elected, no router port)
+    std::uint64_t elections_lost = 0, elections_won = 0;
+};
+
+// ---- state views for telemetry -------------------------------------------------
+
+struct MembershipView {
+    VlanId vid;
+    IpAddr group;
+    PortId port;
+    bool exclude;
+    Duration group_timer_left;  // EXCLUDE mode
+    unsigned compat_version;    // IGMP 1/2/3, MLD 1/2
+    std::vector<std::pair<IpAddr, Duration>> sources;  // timer left; 0 = blocked (EXCLUDE Y set)
+    std::vector<IpAddr> hosts;  // v3 hosts seen reporting
+};
+
+struct QuerierView {
+    VlanId vid;
+    IpFamily family;
+    bool we_are_querier;
+    IpAddr querier;  // the elected querier's address (ours when we are it), unspecified if none
+    bool querier_present;
+    Duration other_querier_left;
+    PortSet router_ports;
+};
+
+class Snooper {
+public:
+    explicit Snooper(SnoopConfig cfg);
+
+    // VLAN set-up (control plane configuration, not protocol input).
+    void add_vlan(VlanId vid, PortSet members, bool snooping, Time now, Actions& out);
+    void set_port_up(PortId port, bool up, Time now, Actions& out);
+
+    // A decoded IGMP/MLD/MRD message that arrived on `port` in `vid` from
+    // `src` (IP source). Returns where the frame itself goes.
+    Disposition on_message(PortId port, VlanId vid, const Message& msg, const IpAddr& src, Time now,
+                           Actions& out);
+    // A PIM hello (a multicast router on this port), `family` of its IP header.
+    Disposition on_pim_hello(PortId port, VlanId vid, IpFamily family, Duration holdtime, Time now,
+                             Actions& out);
+    // An IGMP message of a type we do not know: flooded unchanged (RFC 4541 §2.1.1-3).
+    Disposition on_unknown(PortId port, VlanId vid) const;
+
+    // Runs every timer due at `now`.
+    void on_timer(Time now, Actions& out);
+    // The earliest time on_timer has work to do.
+    std::optional<Time> next_deadline() const;
+
+    const SnoopCounters& counters() const { return counters_; }
+    const SnoopConfig& config() const { return cfg_; }
+    std::vector<MembershipView> memberships(Time now) const;
+    std::vector<QuerierView> queriers(Time now) const;
+    std::size_t group_count() const { return groups_.size(); }
+
+private:
+    struct Host {
+        bool exclude = false;
+        std::set<IpAddr> sources;
+    };
+    struct Membership {
+        bool exclude = false;
+        Time group_timer{0};
+        std::map<IpAddr, Time> sources;  // timer; 0 (or past) in EXCLUDE = blocked
+        Time v1_host_until{0};           // IGMPv1 host present
+        Time v2_host_until{0};           // IGMPv2 / MLDv1 host present
+        Time last_refresh{0};
+        std::map<IpAddr, Host> hosts;
+    };
+    using GroupKey = std::pair<VlanId, IpAddr>;
+    struct Group {
+        std::map<PortId, Membership> ports;
+        // Last published forwarding, to emit only differences.
+        bool published = false;
+        PortSet pub_star;
+        std::map<IpAddr, PortSet> pub_sources;
+        // Last-member querying in progress (when we are the querier).
+        unsigned lmq_left = 0;
+        Time lmq_next{0};
+        std::set<IpAddr> lmq_sources;  // sources to ask about (group-and-source-specific)
+        bool lmq_group = false;        // ask about the group itself (group-specific)
+        PortSet lmq_ports;             // ports whose hosts are asked
+    };
+    struct FamilyState {
+        bool is_querier = false;
+        IpAddr address;                 // ours
+        IpAddr other_querier;           // elected other querier
+        Time other_querier_until{0};    // 0: none heard
+        Time next_query{0};             // our next general query
+        unsigned startup_left = 0;
+        unsigned adopted_qrv = 0;
+        Duration adopted_qi{0};
+        Time v3_querier_until{0};       // a v3/MLDv2 querier was heard
+        Time older_querier_until{0};    // a v1/v2 (MLDv1) querier was heard
+        Time proxy_query_until{0};      // queries from 0.0.0.0 / :: were heard
+        std::map<PortId, Time> learned_routers;  // port -> expiry
+        PortSet published_routers;
+        bool routers_published = false;
+        bool flooding = false;          // no-querier policy flood in effect
+    };
+    struct Vlan {
+        PortSet members;
+        bool snooping = true;
+        FamilyState v4, v6;
+        FamilyState& fam(IpFamily f) { return f == IpFamily::v4 ? v4 : v6; }
+        const FamilyState& fam(IpFamily f) const { return f == IpFamily::v4 ? v4 : v6; }
+    };
+    enum class TimerKind : std::uint8_t { membership, vlan };
+    struct TimerEntry {
+        Time at;
+        TimerKind kind;
+        VlanId vid;
+        IpAddr group;  // membership timers
+        friend bool operator>(const TimerEntry& a, const TimerEntry& b) { return a.at > b.at; }
+    };
+
+    EffectiveTimers timers(const FamilyState& fs) const;
+    EffectiveTimers timers(VlanId vid, IpFamily f) const;
+    bool is_link_local_group(VlanId vid, const IpAddr& g) const;
+    bool allowed(PortId port, const IpAddr& g) const;
+    PortSet up_members(const Vlan& v) const { return v.members & up_; }
+    PortSet routers(VlanId vid, const Vlan& v, IpFamily f, Time now) const;
+
+    // Membership state machine (RFC 3376 §6.4, RFC 3810 §7.4).
+    void apply_record(VlanId vid, PortId port, const IpAddr& host, RecordType type, const IpAddr& group,
+                      const std::vector<IpAddr>& sources, unsigned version, Time now, Actions& out);
+    void on_query(PortId port, VlanId vid, const Message& m, const IpAddr& src, Time now, Actions& out);
+    Membership* admit(VlanId vid, const IpAddr& group, PortId port, Time now, Actions& out);
+    void send_last_member_query(VlanId vid, const IpAddr& group, Group& g, Time now, Actions& out);
+    void expire_membership(VlanId vid, const IpAddr& group, Time now, Actions& out);
+    void publish(VlanId vid, const IpAddr& group, Time now, Actions& out);
+    void publish_routers(VlanId vid, IpFamily f, Time now, Actions& out);
+    void update_flood(VlanId vid, IpFamily f, Time now, Actions& out);
+    void run_vlan_timers(VlanId vid, Time now, Actions& out);
+    void send_general_query(VlanId vid, IpFamily f, PortSet ports, Time now, Actions& out);
+    void schedule(Time at, TimerKind kind, VlanId vid, const IpAddr& group = {});
+    Time membership_deadline(const Membership& m, Time now) const;
+    unsigned compat_version(const Membership& m, IpFamily f, Time now) const;
+    void erase_port_memberships(PortId port, Time now, Actions& out);
+
+    SnoopConfig cfg_;
+    PortSet up_;
+    std::map<VlanId, Vlan> vlans_;
+    std::map<GroupKey, Group> groups_;
+    std::map<PortId, std::size_t> port_groups_;  // memberships per port (limits)
+    std::map<VlanId, std::size_t> vlan_groups_;  // groups per VLAN (limits)
+    std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<>> timers_;
+    SnoopCounters counters_;
+};
+
+}  // namespace l2snoop
