@@ -118,6 +118,9 @@ public:
     constexpr bool is_v6() const { return family_ == IpFamily::v6; }
     constexpr Ipv4Addr v4() const { return Ipv4Addr{{b_[0], b_[1], b_[2], b_[3]}}; }
     constexpr Ipv6Addr v6() const { return Ipv6Addr{b_}; }
+    // The address bytes in network order: 4 (IPv4) or 16 (IPv6) of them are used.
+    constexpr const std::array<std::uint8_t, 16>& bytes() const { return b_; }
+    constexpr std::size_t size() const { return is_v4() ? 4 : 16; }
     constexpr bool is_unspecified() const {
         return is_v4() ? v4().is_unspecified() : v6().is_unspecified();
     }

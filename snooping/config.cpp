@@ -1,22 +1,17 @@
 #include "snooping/config.h"
 
+#include <algorithm>
+
 namespace l2snoop {
 
 bool GroupPrefix::contains(const IpAddr& a) const {
     if (a.family() != prefix.family()) return false;
-    const std::size_t n = a.is_v4() ? 4 : 16;
-    std::uint8_t x[16], y[16];
-    if (a.is_v4()) {
-        std::copy(a.v4().b.begin(), a.v4().b.end(), x);
-        std::copy(prefix.v4().b.begin(), prefix.v4().b.end(), y);
-    } else {
-        std::copy(a.v6().b.begin(), a.v6().b.end(), x);
-        std::copy(prefix.v6().b.begin(), prefix.v6().b.end(), y);
-    }
-    unsigned bits = std::min<unsigned>(length, static_cast<unsigned>(n * 8));
+    const auto& x = a.bytes();
+    const auto& y = prefix.bytes();
+    unsigned bits = std::min<unsigned>(length, static_cast<unsigned>(a.size() * 8));
     for (std::size_t i = 0; bits > 0; ++i) {
         const unsigned take = std::min(bits, 8u);
-        const std::uint8_t mask = static_cast<std::uint8_t>(0xff << (8 - take));
+        const auto mask = static_cast<std::uint8_t>(0xff << (8 - take));
         if ((x[i] & mask) != (y[i] & mask)) return false;
         bits -= take;
     }
