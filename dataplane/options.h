@@ -1,0 +1,78 @@
+// The application options after `--` (DESIGN §4), from the command line and
+// an INI file with the same names. Parsing and validation are pure: no EAL, so
+// every bad option has a unit test.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "fdb/addr.h"
+#include "fdb/port_set.h"
+#include "snooping/config.h"
+
+namespace l2snoop {
+
+struct PortConfig {
+    enum class Mode : std::uint8_t { access, trunk } mode = Mode::access;
+    VlanId access_vid = 1;
+    std::vector<VlanId> trunk_vids;
+    std::optional<VlanId> native;  // trunk: untagged frames belong to this VLAN
+
+    // The VLAN an untagged (or priority-tagged) frame arriving here belongs to.
+    std::optional<VlanId> untagged_vid() const { return mode == Mode::access ? std::optional(access_vid) : native; }
+    bool carries(VlanId v) const;
+    bool egress_untagged(VlanId v) const { return mode == Mode::access ? v == access_vid : native == v; }
+};
+
+enum class UnregisteredPolicy : std::uint8_t {
+    flood,   // all ports of the VLAN (RFC 4541 §2.1.2-3 allows it; the default)
+    router,  // router ports (and --flood-ports) only
+    drop,    // nowhere but --flood-ports
+};
+
+struct Config {
+    std::map<PortId, PortConfig> ports;  // ports not named: access in VLAN 1
+    bool snooping = true;
+    std::map<VlanId, bool> vlan_snooping;
+    SnoopConfig snoop;
+    PortSet flood_ports;  // always receive unregistered multicast (RFC 4541 §2.1.2-3)
+    UnregisteredPolicy unregistered = UnregisteredPolicy::flood;
+
+    // Engine.
+    std::uint32_t mdb_size = 16384;
+    std::uint32_t mdb_sources = 16384;
+    std::uint32_t fdb_size = 65536;
+    std::uint32_t fdb_per_port = 8192;
+    Duration mac_aging = std::chrono::seconds(300);
+    std::uint16_t burst = 32;
+    std::uint32_t mbufs = 0;        // 0: sized by formula (see switch.cpp)
+    std::uint32_t punt_rate = 2000;  // control frames per second per port
+    std::uint32_t punt_burst = 200;
+
+    PortConfig port(PortId p) const {
+        auto it = ports.find(p);
+        return it == ports.end() ? PortConfig{} : it->second;
+    }
+    bool vlan_snooping_on(VlanId v) const {
+        auto it = vlan_snooping.find(v);
+        return it == vlan_snooping.end() ? snooping : it->second;
+    }
+};
+
+// Parsed options, or one line saying what is wrong (naming the option or the
+// config file line). `help` is set when --help was asked for.
+struct ParseResult {
+    std::optional<Config> config;
+    std::string error;
+    std::string help;
+};
+
+ParseResult parse_options(const std::vector<std::string>& args);
+
+// "125s", "500ms", "2m", "10us", "1h"; a bare number means seconds.
+std::optional<Duration> parse_duration(const std::string& text);
+
+}  // namespace l2snoop

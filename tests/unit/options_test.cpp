@@ -1,0 +1,120 @@
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "dataplane/options.h"
+
+namespace l2snoop::test {
+namespace {
+
+ParseResult parse(std::vector<std::string> a) { return parse_options(a); }
+
+TEST(Options, ports_vlans_and_querier_from_the_command_line) {
+    const auto r = parse({"--port", "0:trunk:10,20:native=30", "--port", "1:access:10", "--querier", "on",
+                          "--querier-address", "10=192.0.2.1", "--querier-address", "10=fe80::1", "--igmp-version", "2"});
+    ASSERT_TRUE(r.config) << r.error;
+    const Config& c = *r.config;
+    EXPECT_EQ(c.port(0).mode, PortConfig::Mode::trunk);
+    EXPECT_TRUE(c.port(0).carries(20));
+    EXPECT_TRUE(c.port(0).egress_untagged(30));
+    EXPECT_FALSE(c.port(0).egress_untagged(10));
+    EXPECT_EQ(c.port(1).access_vid, 10);
+    EXPECT_EQ(c.port(7).access_vid, 1) << "unnamed ports: access VLAN 1";
+    EXPECT_TRUE(c.snoop.querier);
+    EXPECT_EQ(c.snoop.querier_address4.at(10).to_string(), "192.0.2.1");
+    EXPECT_EQ(c.snoop.querier_address6.at(10).to_string(), "fe80::1");
+    EXPECT_EQ(c.snoop.igmp_version, 2u);
+}
+
+TEST(Options, timers_take_units) {
+    const auto r = parse({"--query-interval", "20s", "--query-response-interval", "500ms",
+                          "--last-member-query-interval", "100ms", "--router-timeout", "2m", "--mac-aging", "30"});
+    ASSERT_TRUE(r.config) << r.error;
+    EXPECT_EQ(r.config->snoop.timers.query_interval, std::chrono::seconds(20));
+    EXPECT_EQ(r.config->snoop.timers.query_response_interval, std::chrono::milliseconds(500));
+    EXPECT_EQ(r.config->snoop.timers.router_timeout, std::chrono::minutes(2));
+    EXPECT_EQ(r.config->mac_aging, std::chrono::seconds(30));
+}
+
+TEST(Options, port_lists_and_policies) {
+    const auto r = parse({"--fast-leave", "1,2", "--router-ports", "0", "--flood-ports", "3", "--unregistered", "router",
+                          "--allow-groups", "1:239.1.0.0/16,ff0e::/16", "--max-groups-per-port", "100",
+                          "--group-limit-action", "replace", "--no-querier-policy", "flood", "--vlan-snooping", "20=off"});
+    ASSERT_TRUE(r.config) << r.error;
+    const Config& c = *r.config;
+    EXPECT_EQ(c.snoop.fast_leave, PortSet::of({1, 2}));
+    EXPECT_EQ(c.snoop.static_router_ports, PortSet::of({0}));
+    EXPECT_EQ(c.flood_ports, PortSet::of({3}));
+    EXPECT_EQ(c.unregistered, UnregisteredPolicy::router);
+    ASSERT_EQ(c.snoop.allowed_groups.at(1).size(), 2u);
+    EXPECT_EQ(c.snoop.allowed_groups.at(1)[0].length, 16u);
+    EXPECT_EQ(c.snoop.limit_action, LimitAction::replace);
+    EXPECT_EQ(c.snoop.no_querier_policy, NoQuerierPolicy::flood);
+    EXPECT_FALSE(c.vlan_snooping_on(20));
+    EXPECT_TRUE(c.vlan_snooping_on(10));
+}
+
+TEST(Options, ini_file_uses_the_same_names_and_the_command_line_wins) {
+    const std::string path = ::testing::TempDir() + "l2snoop_test.ini";
+    std::ofstream(path) << "# comment\nport = 0:trunk:10,20\nport = 1:access:20\nquerier = on\nquery-interval = 30s\n";
+    const auto r = parse({"--config", path, "--query-interval", "40s"});
+    std::remove(path.c_str());
+    ASSERT_TRUE(r.config) << r.error;
+    EXPECT_EQ(r.config->port(1).access_vid, 20);
+    EXPECT_TRUE(r.config->snoop.querier);
+    EXPECT_EQ(r.config->snoop.timers.query_interval, std::chrono::seconds(40));
+}
+
+struct BadCase {
+    std::vector<std::string> args;
+    const char* names;  // the message must contain this
+};
+
+class BadOptions : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(BadOptions, are_refused_with_a_message_naming_the_option) {
+    const auto r = parse(GetParam().args);
+    EXPECT_FALSE(r.config);
+    EXPECT_NE(r.error.find(GetParam().names), std::string::npos) << r.error;
+    EXPECT_EQ(r.error.find('\n'), std::string::npos) << "one line";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Options, BadOptions,
+    ::testing::Values(BadCase{{"--port", "0:access"}, "--port"}, BadCase{{"--port", "0:access:5000"}, "--port"},
+                      BadCase{{"--port", "99:access:1"}, "--port"}, BadCase{{"--port", "0:hybrid:1"}, "--port"},
+                      BadCase{{"--port", "0:trunk:10:native=10"}, "native"}, BadCase{{"--querier", "maybe"}, "--querier"},
+                      BadCase{{"--igmp-version", "4"}, "--igmp-version"}, BadCase{{"--query-interval", "soon"}, "--query-interval"},
+                      BadCase{{"--query-interval", "10s", "--query-response-interval", "20s"}, "--query-response-interval"},
+                      BadCase{{"--querier-address", "10=2001:db8::1"}, "--querier-address"},
+                      BadCase{{"--querier-address", "10"}, "--querier-address"}, BadCase{{"--fast-leave", "1,x"}, "--fast-leave"},
+                      BadCase{{"--allow-groups", "1:10.0.0.0/8"}, "--allow-groups"}, BadCase{{"--unregistered", "all"}, "--unregistered"},
+                      BadCase{{"--burst", "0"}, "--burst"}, BadCase{{"--robustness", "0"}, "--robustness"},
+                      BadCase{{"--no-such-option"}, "no-such-option"}, BadCase{{"--config", "/nonexistent.ini"}, "--config"}));
+
+TEST(Options, a_bad_line_in_the_ini_file_is_named) {
+    const std::string path = ::testing::TempDir() + "l2snoop_bad.ini";
+    std::ofstream(path) << "querier = on\nqueery-interval = 30s\n";
+    const auto r = parse({"--config", path});
+    std::remove(path.c_str());
+    EXPECT_FALSE(r.config);
+    EXPECT_NE(r.error.find("queery-interval"), std::string::npos) << r.error;
+}
+
+TEST(Options, help_is_available) {
+    const auto r = parse({"--help"});
+    EXPECT_NE(r.help.find("--fast-leave"), std::string::npos);
+}
+
+TEST(Durations, accept_units_and_reject_garbage) {
+    EXPECT_EQ(parse_duration("125s"), std::chrono::seconds(125));
+    EXPECT_EQ(parse_duration("500ms"), std::chrono::milliseconds(500));
+    EXPECT_EQ(parse_duration("7"), std::chrono::seconds(7));
+    EXPECT_FALSE(parse_duration("5 s"));
+    EXPECT_FALSE(parse_duration("s"));
+    EXPECT_FALSE(parse_duration("5d"));
+}
+
+}  // namespace
+}  // namespace l2snoop::test
