@@ -33,6 +33,14 @@ public:
     bool snooping(VlanId vid) const {
         return vid < kVlanCount && (*vlans_)[vid].snooping.load(std::memory_order_relaxed);
     }
+    // No-querier policy `flood` in effect for this family: flood all its IP multicast.
+    bool flood_all(VlanId vid, IpFamily f) const {
+        return vid < kVlanCount && (*vlans_)[vid].flood_all[f == IpFamily::v6].load(std::memory_order_relaxed);
+    }
+    // ff02::/16 groups are flooded, not snooped, in this VLAN.
+    bool flood_link_scope6(VlanId vid) const {
+        return vid < kVlanCount && (*vlans_)[vid].flood_link_scope6.load(std::memory_order_relaxed);
+    }
 
     // Writers (control thread only). Return false for an out-of-range VID.
     bool set_members(VlanId vid, PortSet p) { return store(vid, &Vlan::members, p); }
@@ -46,6 +54,16 @@ public:
         (*vlans_)[vid].snooping.store(on, std::memory_order_relaxed);
         return true;
     }
+    bool set_flood_all(VlanId vid, IpFamily f, bool on) {
+        if (vid >= kVlanCount) return false;
+        (*vlans_)[vid].flood_all[f == IpFamily::v6].store(on, std::memory_order_relaxed);
+        return true;
+    }
+    bool set_flood_link_scope6(VlanId vid, bool on) {
+        if (vid >= kVlanCount) return false;
+        (*vlans_)[vid].flood_link_scope6.store(on, std::memory_order_relaxed);
+        return true;
+    }
 
 private:
     // One cache line per VLAN: a worker flooding in VLAN v touches one line.
@@ -56,6 +74,8 @@ private:
         std::atomic<PortSet::Bits> router_ports6{0};
         std::atomic<PortSet::Bits> unregistered_flood{0};
         std::atomic<bool> snooping{false};
+        std::atomic<bool> flood_all[2] = {false, false};  // [0] IPv4, [1] IPv6
+        std::atomic<bool> flood_link_scope6{false};
     };
     using Field = std::atomic<PortSet::Bits> Vlan::*;
 

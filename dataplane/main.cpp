@@ -1,0 +1,113 @@
+// l2snoop [EAL options] -- [app options]
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+
+#include <csignal>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "dataplane/options.h"
+#include "dataplane/switch.h"
+#include "dataplane/telemetry.h"
+
+using namespace l2snoop;
+
+namespace {
+
+std::atomic<bool> g_signalled{false};
+Switch* g_sw = nullptr;
+
+// The handler only sets flags (l2fwd, minus volatile and printf).
+void on_signal(int) {
+    g_signalled.store(true);
+    if (g_sw) g_sw->stop();
+}
+
+int worker_main(void* arg) {
+    auto* sw = static_cast<Switch*>(arg);
+    return sw->worker_loop(rte_lcore_index(static_cast<int>(rte_lcore_id())));
+}
+
+void print_summary(const Switch& sw) {
+    std::printf("l2snoop: stopped\n");
+    for (PortId p : sw.ports()) {
+        const auto s = sw.port_stats(p);
+        std::printf("  port %u: rx %lu tx %lu flooded %lu punted %lu", p, static_cast<unsigned long>(s.rx),
+                    static_cast<unsigned long>(s.tx - s.tx_unsent), static_cast<unsigned long>(s.flooded),
+                    static_cast<unsigned long>(s.punted));
+        for (int i = 0; i < static_cast<int>(Drop::kCount); ++i)
+            if (s.drops[i]) std::printf(" drop_%s %lu", std::string(to_string(static_cast<Drop>(i))).c_str(), static_cast<unsigned long>(s.drops[i]));
+        if (s.tx_unsent) std::printf(" drop_tx_full %lu", static_cast<unsigned long>(s.tx_unsent));
+        std::printf("\n");
+    }
+    const auto& k = sw.snooper().counters();
+    std::printf("  snooping: queries %lu reports %lu leaves %lu v3_reports %lu queries_sent %lu groups %zu\n",
+                static_cast<unsigned long>(k.queries), static_cast<unsigned long>(k.reports),
+                static_cast<unsigned long>(k.leaves), static_cast<unsigned long>(k.v3_reports),
+                static_cast<unsigned long>(k.queries_sent), sw.snooper().group_count());
+    std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const int eal = rte_eal_init(argc, argv);
+    if (eal < 0) {
+        std::fprintf(stderr, "l2snoop: EAL initialisation failed: %s\n", rte_strerror(rte_errno));
+        return 2;
+    }
+    std::vector<std::string> args(argv + eal + 1, argv + argc);
+    const ParseResult opts = parse_options(args);
+    if (!opts.help.empty()) {
+        std::printf("usage: l2snoop [EAL options] -- [options]\n%s", opts.help.c_str());
+        rte_eal_cleanup();
+        return 0;
+    }
+    if (!opts.config) {
+        std::fprintf(stderr, "l2snoop: %s\n", opts.error.c_str());
+        rte_eal_cleanup();
+        return 2;
+    }
+    std::vector<PortId> ports;
+    std::uint16_t pid;
+    RTE_ETH_FOREACH_DEV(pid) ports.push_back(pid);
+    if (ports.empty()) {
+        std::fprintf(stderr, "l2snoop: no ports (bind NICs to DPDK or give --vdev=...)\n");
+        rte_eal_cleanup();
+        return 2;
+    }
+    const unsigned workers = rte_lcore_count();
+    auto* sw = new Switch(*opts.config, ports, workers);
+    std::string error;
+    if (!sw->init(error)) {
+        std::fprintf(stderr, "l2snoop: %s\n", error.c_str());
+        rte_eal_cleanup();
+        return 2;
+    }
+    register_telemetry(sw);
+    g_sw = sw;
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    if (!sw->start_control_thread(error)) {
+        std::fprintf(stderr, "l2snoop: %s\n", error.c_str());
+        return 1;
+    }
+    std::printf("l2snoop: ready: %zu ports, %u workers (lcores", ports.size(), workers);
+    unsigned lc;
+    RTE_LCORE_FOREACH(lc) std::printf(" %u", lc);
+    std::printf(")\n");
+    std::fflush(stdout);
+    // Every lcore of -l is a worker, the main one too.
+    RTE_LCORE_FOREACH_WORKER(lc) rte_eal_remote_launch(worker_main, sw, lc);
+    worker_main(sw);
+    rte_eal_mp_wait_lcore();
+    sw->stop();
+    sw->stop_ports();
+    print_summary(*sw);
+    // The switch stays allocated: telemetry threads may still answer until cleanup.
+    rte_eal_cleanup();
+    return 0;
+}

@@ -1,0 +1,684 @@
+#include "dataplane/switch.h"
+
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include <algorithm>
+#include <cstring>
+#include <ctime>
+
+#include "fdb/bytes.h"
+
+namespace l2snoop {
+
+std::string_view to_string(Drop d) {
+    const auto i = static_cast<std::uint8_t>(d);
+    if (i <= static_cast<std::uint8_t>(Drop::malformed_last)) return to_string(static_cast<Malformed>(i));
+    switch (d) {
+        case Drop::reserved: return "reserved";
+        case Drop::vlan_not_allowed: return "vlan_not_allowed";
+        case Drop::untagged_not_allowed: return "untagged_not_allowed";
+        case Drop::punt_rate: return "punt_rate";
+        case Drop::punt_ring_full: return "punt_ring_full";
+        case Drop::no_mbuf: return "no_mbuf";
+        case Drop::tx_full: return "tx_full";
+        default: return "?";
+    }
+}
+
+namespace {
+
+constexpr std::uint16_t kRxDesc = 1024;
+constexpr std::uint16_t kTxDesc = 1024;
+constexpr unsigned kRingSize = 1024;
+constexpr std::uint64_t kLinkCheckNs = 100'000'000;  // link polling: 100 ms
+constexpr std::uint64_t kSnapshotNs = 250'000'000;   // telemetry snapshot: 250 ms
+constexpr long kIdleSleepNs = 100'000;               // control thread idle: <= 100 us
+
+}  // namespace
+
+// Per worker: its rx queues, tx buffers, punt and learn rings, counters.
+struct Switch::Worker {
+    unsigned id = 0;
+    std::vector<PortId> rx_ports;  // one rx queue (0) per port, owned by one worker
+    rte_eth_dev_tx_buffer* txb[kMaxPorts] = {};
+    PortSet pending;  // ports with buffered tx
+    rte_ring* punt = nullptr;
+    rte_ring* learn = nullptr;
+    // Punt token buckets per ingress port (tokens scaled by 1e9 for integer math).
+    std::uint64_t tokens[kMaxPorts] = {};
+    std::uint64_t last_refill = 0;
+    WorkerCounters c;
+};
+
+Switch::Switch(Config cfg, std::vector<PortId> ports, unsigned workers)
+    : cfg_(std::move(cfg)), ports_(std::move(ports)), nworkers_(std::max(1u, workers)), snooper_(cfg_.snoop) {}
+
+Switch::~Switch() {
+    stop();
+    for (auto& w : workers_) {
+        for (auto* b : w->txb) rte_free(b);
+        rte_ring_free(w->punt);
+        rte_ring_free(w->learn);
+    }
+    mfdb_.reset();
+    ufdb_.reset();
+    rte_free(qsbr_);
+    if (pool_) rte_mempool_free(pool_);
+}
+
+Time Switch::now() const {
+    // Whole seconds and the remainder separately: no overflow for centuries.
+    const std::uint64_t t = rte_get_tsc_cycles();
+    return Time(static_cast<std::int64_t>((t / tsc_hz_) * 1'000'000'000u + (t % tsc_hz_) * 1'000'000'000u / tsc_hz_));
+}
+
+bool Switch::init(std::string& error) {
+    tsc_hz_ = rte_get_tsc_hz();
+    if (ports_.size() > kMaxPorts) {
+        error = "at most " + std::to_string(kMaxPorts) + " ports";
+        return false;
+    }
+    for (PortId p : ports_) port_cfg_[p] = cfg_.port(p);
+    for (const auto& [p, pc] : cfg_.ports)
+        if (std::find(ports_.begin(), ports_.end(), p) == ports_.end()) {
+            error = "--port " + std::to_string(p) + ": no such DPDK port (" + std::to_string(ports_.size()) + " found)";
+            return false;
+        }
+
+    // Mempool: every rx descriptor filled, every tx descriptor of every queue
+    // in flight, a burst per worker, both rings full, and fan-out headroom of a
+    // header + clone per port per frame of a burst (tag rewrites), plus slack.
+    const std::size_t nports = ports_.size();
+    std::size_t need = nports * (kRxDesc + kTxDesc * (nworkers_ + 1)) +
+                       nworkers_ * (kMaxBurst * (1 + 2 * nports) + kRingSize) + 4096;
+    std::uint32_t n = cfg_.mbufs ? cfg_.mbufs : static_cast<std::uint32_t>(need);
+    n = static_cast<std::uint32_t>(rte_align32pow2(n + 1) - 1);
+    pool_ = rte_pktmbuf_pool_create("l2snoop_mbufs", n, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, static_cast<int>(rte_socket_id()));
+    if (pool_ == nullptr) {
+        error = "mbuf pool of " + std::to_string(n) + " mbufs: " + rte_strerror(rte_errno) +
+                " (give the EAL more memory: -m, or hugepages)";
+        return false;
+    }
+
+    const std::size_t qsz = rte_rcu_qsbr_get_memsize(nworkers_);
+    qsbr_ = static_cast<rte_rcu_qsbr*>(rte_zmalloc("l2snoop_qsbr", qsz, RTE_CACHE_LINE_SIZE));
+    if (qsbr_ == nullptr || rte_rcu_qsbr_init(qsbr_, nworkers_) != 0) {
+        error = "RCU QSBR variable: out of memory";
+        return false;
+    }
+    McastFdbConfig mc;
+    mc.max_groups = cfg_.mdb_size;
+    mc.max_sources = cfg_.mdb_sources;
+    UcastFdbConfig uc;
+    uc.capacity = cfg_.fdb_size;
+    uc.max_per_port = cfg_.fdb_per_port;
+    uc.max_age = static_cast<Nanos>(cfg_.mac_aging.count());
+    try {
+        mfdb_ = std::make_unique<MulticastFdb>(qsbr_, mc);
+        ufdb_ = std::make_unique<UnicastFdb>(qsbr_, uc);
+    } catch (const std::bad_alloc&) {
+        error = "forwarding tables: out of memory (reduce --mdb-size/--fdb-size or give the EAL more memory)";
+        return false;
+    }
+    if (!mfdb_->init(error) || !ufdb_->init(error)) return false;
+
+    for (unsigned i = 0; i < nworkers_; ++i) {
+        auto w = std::make_unique<Worker>();
+        w->id = i;
+        const std::string pn = "l2s_punt" + std::to_string(i), ln = "l2s_learn" + std::to_string(i);
+        w->punt = rte_ring_create(pn.c_str(), kRingSize, static_cast<int>(rte_socket_id()), RING_F_SP_ENQ | RING_F_SC_DEQ);
+        w->learn = rte_ring_create_elem(ln.c_str(), sizeof(LearnEvent), kRingSize, static_cast<int>(rte_socket_id()),
+                                        RING_F_SP_ENQ | RING_F_SC_DEQ);
+        if (w->punt == nullptr || w->learn == nullptr) {
+            error = "control rings: " + std::string(rte_strerror(rte_errno));
+            return false;
+        }
+        for (PortId p : ports_) {
+            auto* b = static_cast<rte_eth_dev_tx_buffer*>(
+                rte_zmalloc_socket("l2s_txb", RTE_ETH_TX_BUFFER_SIZE(kMaxBurst), 0, rte_eth_dev_socket_id(p)));
+            if (b == nullptr) {
+                error = "tx buffers: out of memory";
+                return false;
+            }
+            rte_eth_tx_buffer_init(b, cfg_.burst);
+            // Frames a full queue refuses are freed and counted (l3fwd send_burst).
+            rte_eth_tx_buffer_set_err_callback(b, rte_eth_tx_buffer_count_callback,
+                                               reinterpret_cast<std::uint64_t*>(&w->c.tx_unsent[p]));
+            w->txb[p] = b;
+            w->tokens[p] = std::uint64_t{cfg_.punt_burst} * 1'000'000'000u;
+        }
+        rte_rcu_qsbr_thread_register(qsbr_, i);
+        workers_.push_back(std::move(w));
+    }
+    for (std::size_t i = 0; i < ports_.size(); ++i) workers_[i % nworkers_]->rx_ports.push_back(ports_[i]);
+
+    // Port bring-up, one step at a time with a precise error each (l2fwd).
+    for (PortId p : ports_) {
+        const std::string name = "port " + std::to_string(p);
+        rte_eth_dev_info info{};
+        if (int rc = rte_eth_dev_info_get(p, &info); rc != 0) {
+            error = name + ": cannot get device info: " + rte_strerror(-rc);
+            return false;
+        }
+        const std::uint16_t txq = static_cast<std::uint16_t>(nworkers_ + 1);
+        if (info.max_tx_queues < txq) {
+            error = name + " (" + info.driver_name + "): needs " + std::to_string(txq) + " tx queues (one per worker + control), has " +
+                    std::to_string(info.max_tx_queues) + " (for net_af_packet add qpairs=" + std::to_string(txq) + ")";
+            return false;
+        }
+        rte_eth_conf conf{};
+        // No RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE: multicast shares mbufs (refcnt > 1).
+        if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+        if (int rc = rte_eth_dev_configure(p, 1, txq, &conf); rc != 0) {
+            error = name + ": configure: " + rte_strerror(-rc);
+            return false;
+        }
+        std::uint16_t nrx = kRxDesc, ntx = kTxDesc;
+        rte_eth_dev_adjust_nb_rx_tx_desc(p, &nrx, &ntx);
+        if (int rc = rte_eth_rx_queue_setup(p, 0, nrx, rte_eth_dev_socket_id(p), nullptr, pool_); rc != 0) {
+            error = name + ": rx queue: " + rte_strerror(-rc);
+            return false;
+        }
+        for (std::uint16_t q = 0; q < txq; ++q)
+            if (int rc = rte_eth_tx_queue_setup(p, q, ntx, rte_eth_dev_socket_id(p), &info.default_txconf); rc != 0) {
+                error = name + ": tx queue " + std::to_string(q) + ": " + rte_strerror(-rc);
+                return false;
+            }
+        if (int rc = rte_eth_dev_start(p); rc != 0) {
+            error = name + ": start: " + rte_strerror(-rc);
+            return false;
+        }
+        // A switch sees every frame: promiscuous and all-multicast.
+        if (int rc = rte_eth_promiscuous_enable(p); rc != 0 && rc != -ENOTSUP) {
+            error = name + ": promiscuous mode: " + rte_strerror(-rc);
+            return false;
+        }
+        rte_eth_allmulticast_enable(p);
+    }
+    rte_ether_addr mac{};
+    if (!ports_.empty()) rte_eth_macaddr_get(ports_[0], &mac);
+    std::memcpy(switch_mac_.b.data(), mac.addr_bytes, 6);
+    switch_mac_.b[0] = (switch_mac_.b[0] | 0x02) & 0xfe;  // locally administered, unicast
+
+    // VLANs: members and untagged egress from the port configuration.
+    std::map<VlanId, std::pair<PortSet, PortSet>> vl;  // vid -> (members, untagged)
+    for (PortId p : ports_) {
+        const PortConfig& pc = port_cfg_[p];
+        auto add = [&](VlanId v) {
+            vl[v].first.add(p);
+            if (pc.egress_untagged(v)) vl[v].second.add(p);
+        };
+        if (pc.mode == PortConfig::Mode::access) add(pc.access_vid);
+        for (VlanId v : pc.trunk_vids) add(v);
+        if (pc.native) add(*pc.native);
+    }
+    const Time t0 = now();
+    check_links();
+    for (const auto& [vid, sets] : vl) {
+        vlan_ids_.push_back(vid);
+        vlans_.set_members(vid, sets.first);
+        vlans_.set_untagged(vid, sets.second);
+        vlans_.set_snooping(vid, cfg_.vlan_snooping_on(vid));
+        auto ls = cfg_.snoop.flood_link_scope6.find(vid);
+        vlans_.set_flood_link_scope6(vid, ls != cfg_.snoop.flood_link_scope6.end() && ls->second);
+        snooper_.add_vlan(vid, sets.first, cfg_.vlan_snooping_on(vid), t0, actions_);
+        refresh_vlan_floods(vid);
+    }
+    apply(actions_);
+    build_snapshot();
+    return true;
+}
+
+// ---- worker -------------------------------------------------------------------
+
+std::optional<VlanId> Switch::ingress_vlan(const ParsedFrame& f, PortId in) const {
+    const PortConfig& pc = port_cfg_[in];
+    if (f.tag_count == 0 || f.outer.vid == 0) return pc.untagged_vid();  // untagged or priority-tagged
+    if (pc.carries(f.outer.vid)) return f.outer.vid;
+    return std::nullopt;
+}
+
+unsigned Switch::worker_iteration(unsigned wi) {
+    Worker& w = *workers_[wi];
+    // Quiescent once per iteration: no table entry is held across iterations.
+    rte_rcu_qsbr_quiescent(qsbr_, wi);
+    unsigned total = 0;
+    rte_mbuf* pkts[kMaxBurst];
+    for (PortId p : w.rx_ports) {
+        const std::uint16_t n = rte_eth_rx_burst(p, 0, pkts, cfg_.burst);
+        if (n == 0) continue;
+        total += n;
+        bump(w.c.rx[p], n);
+        process_burst(w, p, pkts, n);
+    }
+    for (PortId p : w.pending) rte_eth_tx_buffer_flush(p, static_cast<std::uint16_t>(wi), w.txb[p]);
+    w.pending = {};
+    return total;
+}
+
+int Switch::worker_loop(unsigned wi) {
+    rte_rcu_qsbr_thread_online(qsbr_, wi);
+    while (!stopping()) worker_iteration(wi);
+    rte_rcu_qsbr_thread_offline(qsbr_, wi);
+    return 0;
+}
+
+void Switch::send_one(Worker* w, PortId port, rte_mbuf* m) {
+    if (w != nullptr) {
+        rte_eth_tx_buffer(port, static_cast<std::uint16_t>(w->id), w->txb[port], m);
+        w->pending.add(port);
+        bump(w->c.tx[port]);
+        return;
+    }
+    // The control thread's own queue, one frame at a time (rare).
+    if (rte_eth_tx_burst(port, static_cast<std::uint16_t>(nworkers_), &m, 1) == 1)
+        ++ctl_.sent;
+    else
+        rte_pktmbuf_free(m);
+}
+
+rte_mbuf* Switch::retag(rte_mbuf* pkt, const ParsedFrame& f, std::optional<VlanId> tag) {
+    // A small header mbuf (MACs [+ new tag]) chained to an indirect clone of
+    // the frame past its old MACs [+ outer tag]: the payload is never copied
+    // (DPDK ipv4_multicast's approach).
+    rte_mbuf* hdr = rte_pktmbuf_alloc(pool_);
+    if (hdr == nullptr) return nullptr;
+    rte_mbuf* body = rte_pktmbuf_clone(pkt, pool_);
+    if (body == nullptr) {
+        rte_pktmbuf_free(hdr);
+        return nullptr;
+    }
+    const std::uint16_t old_len = static_cast<std::uint16_t>(12 + (f.tag_count ? 4 : 0));
+    rte_pktmbuf_adj(body, old_len);
+    const std::uint16_t new_len = static_cast<std::uint16_t>(12 + (tag ? 4 : 0));
+    auto* h = reinterpret_cast<std::uint8_t*>(rte_pktmbuf_append(hdr, new_len));
+    std::memcpy(h, rte_pktmbuf_mtod(pkt, const std::uint8_t*), 12);
+    if (tag) {
+        store_be16(h + 12, kEtherTypeVlan);
+        const std::uint16_t pcp = f.tag_count ? f.outer.pcp : 0;
+        store_be16(h + 14, static_cast<std::uint16_t>((pcp << 13) | *tag));
+    }
+    hdr->next = body;
+    hdr->nb_segs = static_cast<std::uint16_t>(body->nb_segs + 1);
+    hdr->pkt_len = new_len + body->pkt_len;
+    return hdr;
+}
+
+void Switch::replicate(rte_mbuf* pkt, const ParsedFrame& f, VlanId vid, PortSet ports, Worker* w) {
+    ports &= PortSet::from_bits(up_mask_.load(std::memory_order_relaxed));  // never transmit to a down port
+    if (ports.empty()) {
+        rte_pktmbuf_free(pkt);
+        return;
+    }
+    // Replication policy: ports that want the frame's bytes as they are share
+    // the one mbuf (refcnt); ports that need the other tagging share one
+    // header+clone variant. The original keeps its tag form iff it carries an
+    // 802.1Q tag of `vid` (untagged stays untagged).
+    const PortSet untagged = vlans_.untagged(vid) & ports;
+    const PortSet tagged = ports - untagged;
+    const bool orig_tagged = f.tag_count >= 1 && f.outer.vid == vid && f.outer.tpid == kEtherTypeVlan;
+    const bool orig_untagged = f.tag_count == 0;
+    const PortSet as_is = orig_tagged ? tagged : orig_untagged ? untagged : PortSet{};
+    const PortSet rewrite_untagged = orig_untagged ? PortSet{} : untagged;
+    const PortSet rewrite_tagged = orig_tagged ? PortSet{} : tagged;
+
+    auto fan_out = [&](rte_mbuf* m, PortSet to) {
+        if (to.size() > 1) rte_mbuf_refcnt_update(m, static_cast<std::int16_t>(to.size() - 1));
+        for (PortId p : to) send_one(w, p, m);
+    };
+    auto variant = [&](PortSet to, std::optional<VlanId> tag) {
+        if (to.empty()) return;
+        rte_mbuf* v = retag(pkt, f, tag);
+        if (v == nullptr) {
+            if (w) bump(w->c.drops[*to.begin()][static_cast<int>(Drop::no_mbuf)], to.size());
+            return;
+        }
+        fan_out(v, to);
+    };
+    variant(rewrite_untagged, std::nullopt);
+    variant(rewrite_tagged, vid);
+    if (as_is.empty())
+        rte_pktmbuf_free(pkt);  // the variants hold their own references
+    else
+        fan_out(pkt, as_is);
+}
+
+PortSet Switch::egress(Worker&, const ParsedFrame& f, PortId in, VlanId vid, std::optional<PortSet> fdb) const {
+    const PortSet members = vlans_.members(vid) - PortSet::of({in});
+    if (f.cls != FrameClass::mcast_data) return members;
+    const IpFamily fam = f.group.family();
+    if (!vlans_.snooping(vid) || vlans_.flood_all(vid, fam) || (f.ipv6_link_scope && vlans_.flood_link_scope6(vid)))
+        return members;
+    // Registered: members of the group plus the family's router ports
+    // (RFC 4541 §2.1.2-1); unregistered: the VLAN's policy set plus routers.
+    const PortSet routers = vlans_.router_ports(vid, fam);
+    return ((fdb ? *fdb : vlans_.unregistered_flood(vid)) | routers) & members;
+}
+
+void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
+    ParsedFrame frames[kMaxBurst];
+    VlanId vids[kMaxBurst];
+    bool keep[kMaxBurst];
+    // Stage 1: parse and classify the whole burst, queue lookups.
+    unsigned nm = 0, nu = 0;
+    unsigned midx[kMaxBurst], uidx[kMaxBurst];
+    const IpAddr* groups[kMaxBurst];
+    const IpAddr* sources[kMaxBurst];
+    VlanId mvids[kMaxBurst], uvids[kMaxBurst];
+    const MacAddr* umacs[kMaxBurst];
+    const Nanos now_ns = static_cast<Nanos>(now().count());
+
+    // Refill the port's punt bucket (rate in frames/s, tokens scaled by 1e9).
+    {
+        const std::uint64_t tsc = rte_get_tsc_cycles();
+        const std::uint64_t dt_ns = w.last_refill ? (tsc - w.last_refill) * 1'000'000'000u / tsc_hz_ : 0;
+        w.last_refill = tsc;
+        const std::uint64_t cap = std::uint64_t{cfg_.punt_burst} * 1'000'000'000u;
+        w.tokens[in] = std::min(cap, w.tokens[in] + dt_ns * cfg_.punt_rate);
+    }
+
+    for (unsigned i = 0; i < n; ++i) {
+        rte_mbuf* m = pkts[i];
+        ParsedFrame& f = frames[i];
+        f = parse_frame(rte_pktmbuf_mtod(m, const std::uint8_t*), rte_pktmbuf_data_len(m));
+        keep[i] = false;
+        if (f.cls == FrameClass::malformed) {
+            bump(w.c.drops[in][static_cast<int>(malformed_drop(f.reason))]);
+            rte_pktmbuf_free(m);
+            continue;
+        }
+        if (f.cls == FrameClass::reserved) {
+            bump(w.c.drops[in][static_cast<int>(Drop::reserved)]);
+            rte_pktmbuf_free(m);
+            continue;
+        }
+        const auto vid = ingress_vlan(f, in);
+        if (!vid) {
+            const Drop d = f.tag_count && f.outer.vid ? Drop::vlan_not_allowed : Drop::untagged_not_allowed;
+            bump(w.c.drops[in][static_cast<int>(d)]);
+            rte_pktmbuf_free(m);
+            continue;
+        }
+        vids[i] = *vid;
+        // Learning: a known source on this port refreshes its age in place;
+        // anything else is an event for the control thread.
+        if (!f.src_mac.is_multicast()) {
+            UnicastFdb::Entry* e = ufdb_->find(*vid, f.src_mac);
+            if (e != nullptr && e->port.load(std::memory_order_relaxed) == in) {
+                UnicastFdb::touch(*e, now_ns);
+            } else {
+                LearnEvent ev{};
+                std::memcpy(ev.mac, f.src_mac.b.data(), 6);
+                ev.vid = *vid;
+                ev.port = in;
+                if (rte_ring_sp_enqueue_elem(w.learn, &ev, sizeof ev) == 0)
+                    bump(w.c.learn_events);
+                else
+                    bump(w.c.learn_ring_full);
+            }
+        }
+        if (f.cls == FrameClass::control) {
+            if (w.tokens[in] < 1'000'000'000u) {
+                bump(w.c.drops[in][static_cast<int>(Drop::punt_rate)]);
+                rte_pktmbuf_free(m);
+                continue;
+            }
+            w.tokens[in] -= 1'000'000'000u;
+            m->hash.usr = in;
+            if (rte_ring_sp_enqueue(w.punt, m) != 0) {
+                bump(w.c.drops[in][static_cast<int>(Drop::punt_ring_full)]);
+                rte_pktmbuf_free(m);
+                continue;
+            }
+            bump(w.c.punted[in]);
+            continue;
+        }
+        keep[i] = true;
+        if (f.cls == FrameClass::mcast_data) {
+            midx[nm] = i;
+            mvids[nm] = *vid;
+            groups[nm] = &f.group;
+            sources[nm] = &f.src;
+            ++nm;
+        } else if (f.cls == FrameClass::unicast) {
+            uidx[nu] = i;
+            uvids[nu] = *vid;
+            umacs[nu] = &f.dst_mac;
+            ++nu;
+        }
+    }
+
+    // Stage 2: bulk lookups for the whole burst.
+    PortSet mports[kMaxBurst];
+    PortId uports[kMaxBurst];
+    const std::uint64_t mhits = nm ? mfdb_->lookup_bulk(nm, mvids, groups, sources, mports) : 0;
+    const std::uint64_t uhits = nu ? ufdb_->lookup_bulk(nu, uvids, umacs, uports) : 0;
+    std::optional<PortSet> fdb[kMaxBurst];
+    for (unsigned k = 0; k < nm; ++k)
+        if (mhits >> k & 1) fdb[midx[k]] = mports[k];
+    std::optional<PortId> dst[kMaxBurst];
+    for (unsigned k = 0; k < nu; ++k)
+        if (uhits >> k & 1) dst[uidx[k]] = uports[k];
+
+    // Stage 3: decide and send.
+    for (unsigned i = 0; i < n; ++i) {
+        if (!keep[i]) continue;
+        const ParsedFrame& f = frames[i];
+        PortSet out;
+        if (f.cls == FrameClass::unicast && dst[i]) {
+            out = *dst[i] == in ? PortSet{} : PortSet::of({*dst[i]}) & vlans_.members(vids[i]);
+        } else {
+            out = egress(w, f, in, vids[i], fdb[i]);
+            if (f.cls != FrameClass::mcast_data || !fdb[i]) bump(w.c.flooded[in]);
+        }
+        replicate(pkts[i], f, vids[i], out, &w);
+    }
+}
+
+// ---- control thread ---------------------------------------------------------------
+
+void Switch::refresh_vlan_floods(VlanId vid) {
+    // Where unregistered multicast goes (routers are added by the worker).
+    PortSet set = cfg_.flood_ports;
+    if (cfg_.unregistered == UnregisteredPolicy::flood) set |= vlans_.members(vid);
+    vlans_.set_unregistered_flood(vid, set & vlans_.members(vid));
+}
+
+void Switch::apply(Actions& a) {
+    for (const auto& f : a.fdb) {
+        FdbStatus s = FdbStatus::ok;
+        switch (f.kind) {
+            case FdbAction::Kind::set_group: s = mfdb_->set_group(f.vid, f.group, f.ports); break;
+            case FdbAction::Kind::remove_group: s = mfdb_->remove_group(f.vid, f.group); break;
+            case FdbAction::Kind::set_source: s = mfdb_->set_source(f.vid, f.group, f.source, f.ports); break;
+            case FdbAction::Kind::remove_source: s = mfdb_->remove_source(f.vid, f.group, f.source); break;
+        }
+        if (s != FdbStatus::ok) ++ctl_.fdb_errors;
+    }
+    for (const auto& r : a.routers) vlans_.set_router_ports(r.vid, r.family, r.ports);
+    for (const auto& f : a.flood) vlans_.set_flood_all(f.vid, f.family, f.flood);
+    for (const auto& s : a.send) {
+        const std::vector<std::uint8_t> frame = build_frame(s.msg, switch_mac_, s.src, s.dst);
+        rte_mbuf* m = rte_pktmbuf_alloc(pool_);
+        if (m == nullptr) continue;
+        auto* p = reinterpret_cast<std::uint8_t*>(rte_pktmbuf_append(m, static_cast<std::uint16_t>(frame.size())));
+        if (p == nullptr) {
+            rte_pktmbuf_free(m);
+            continue;
+        }
+        std::memcpy(p, frame.data(), frame.size());
+        const ParsedFrame pf = parse_frame(p, frame.size());
+        replicate(m, pf, s.vid, s.ports & vlans_.members(s.vid), nullptr);
+    }
+    a.clear();
+}
+
+void Switch::handle_control_frame(rte_mbuf* pkt) {
+    ++ctl_.control_frames;
+    const PortId in = static_cast<PortId>(pkt->hash.usr);
+    const auto* data = rte_pktmbuf_mtod(pkt, const std::uint8_t*);
+    const ParsedFrame f = parse_frame(data, rte_pktmbuf_data_len(pkt));
+    const auto vid = ingress_vlan(f, in);
+    if (f.cls != FrameClass::control || !vid) {
+        rte_pktmbuf_free(pkt);
+        return;
+    }
+    const Time t = now();
+    Disposition d;
+    if (f.control == ControlKind::pim_hello) {
+        // Holdtime option (type 1) if present, else the RFC 7761 default.
+        Duration hold = kPimHelloHoldtime;
+        const std::uint8_t* o = data + f.l4_offset + 4;
+        const std::uint8_t* end = data + f.l4_offset + f.l4_length;
+        while (end - o >= 4) {
+            const std::uint16_t type = load_be16(o), len = load_be16(o + 2);
+            if (type == 1 && len == 2 && end - o >= 6) hold = std::chrono::seconds(load_be16(o + 4));
+            o += 4 + len;
+        }
+        d = snooper_.on_pim_hello(in, *vid, f.group.family(), hold, t, actions_);
+    } else {
+        Message m;
+        const IpContext ip{f.src, f.group, f.ttl, f.router_alert};
+        const DecodeError e = decode(f.group.family(), {data + f.l4_offset, f.l4_length}, ip, m);
+        if (e == DecodeError::unknown_type) {
+            d = snooper_.on_unknown(in, *vid);
+        } else if (e != DecodeError::none) {
+            ++ctl_.decode_errors[static_cast<int>(e)];  // never learned from, never flooded
+            rte_pktmbuf_free(pkt);
+            return;
+        } else {
+            d = snooper_.on_message(in, *vid, m, f.src, t, actions_);
+        }
+    }
+    apply(actions_);
+    ++ctl_.forwarded;
+    replicate(pkt, f, *vid, d.forward & vlans_.members(*vid), nullptr);
+}
+
+void Switch::check_links() {
+    PortSet up;
+    for (PortId p : ports_) {
+        rte_eth_link link{};
+        if (rte_eth_link_get_nowait(p, &link) == 0 && link.link_status == RTE_ETH_LINK_UP) up.add(p);
+    }
+    const PortSet before = PortSet::from_bits(up_mask_.load(std::memory_order_relaxed));
+    if (up == before) return;
+    up_mask_.store(up.bits(), std::memory_order_relaxed);
+    const Time t = now();
+    for (PortId p : ports_) {
+        if (up.contains(p) == before.contains(p)) continue;
+        ++ctl_.link_changes;
+        snooper_.set_port_up(p, up.contains(p), t, actions_);
+        if (!up.contains(p)) ufdb_->flush_port(p);
+    }
+    apply(actions_);
+}
+
+unsigned Switch::control_iteration() {
+    unsigned work = 0;
+    for (auto& w : workers_) {
+        rte_mbuf* pkts[32];
+        const unsigned n = rte_ring_sc_dequeue_burst(w->punt, reinterpret_cast<void**>(pkts), 32, nullptr);
+        for (unsigned i = 0; i < n; ++i) handle_control_frame(pkts[i]);
+        LearnEvent ev[64];
+        const unsigned k = rte_ring_sc_dequeue_burst_elem(w->learn, ev, sizeof(LearnEvent), 64, nullptr);
+        const Nanos t = static_cast<Nanos>(now().count());
+        for (unsigned i = 0; i < k; ++i) {
+            MacAddr mac;
+            std::memcpy(mac.b.data(), ev[i].mac, 6);
+            const LearnResult r = ufdb_->learn(ev[i].vid, mac, ev[i].port, t);
+            if (r == LearnResult::learned || r == LearnResult::moved) ++ctl_.learned;
+        }
+        work += n + k;
+    }
+    const Time t = now();
+    snooper_.on_timer(t, actions_);
+    apply(actions_);
+    ufdb_->age(static_cast<Nanos>(t.count()));
+    mfdb_->reclaim();
+    ufdb_->reclaim();
+    const auto tn = static_cast<std::uint64_t>(t.count());
+    if (tn >= next_link_check_) {
+        check_links();
+        next_link_check_ = tn + kLinkCheckNs;
+    }
+    if (tn >= next_snapshot_) {
+        build_snapshot();
+        next_snapshot_ = tn + kSnapshotNs;
+    }
+    return work;
+}
+
+namespace {
+void* control_main(void* arg) {
+    auto* sw = static_cast<Switch*>(arg);
+    while (!sw->stopping()) {
+        if (sw->control_iteration() == 0) {
+            // Idle: sleep briefly (<= 100 us) so the control thread needs no core of its own.
+            const timespec ts{0, kIdleSleepNs};
+            nanosleep(&ts, nullptr);
+        }
+    }
+    return nullptr;
+}
+}  // namespace
+
+bool Switch::start_control_thread(std::string& error) {
+    if (int rc = rte_ctrl_thread_create(&control_thread_, "l2snoop-ctl", nullptr, control_main, this); rc != 0) {
+        error = std::string("control thread: ") + std::strerror(rc);
+        return false;
+    }
+    control_started_ = true;
+    return true;
+}
+
+void Switch::stop() {
+    stop_.store(true);
+    if (control_started_) {
+        pthread_join(control_thread_, nullptr);
+        control_started_ = false;
+    }
+}
+
+void Switch::stop_ports() {
+    for (PortId p : ports_) {
+        rte_eth_dev_stop(p);
+        rte_eth_dev_close(p);
+    }
+}
+
+Switch::PortStats Switch::port_stats(PortId p) const {
+    PortStats s;
+    for (const auto& w : workers_) {
+        s.rx += w->c.rx[p].load(std::memory_order_relaxed);
+        s.tx += w->c.tx[p].load(std::memory_order_relaxed);
+        s.flooded += w->c.flooded[p].load(std::memory_order_relaxed);
+        s.punted += w->c.punted[p].load(std::memory_order_relaxed);
+        s.tx_unsent += w->c.tx_unsent[p].load(std::memory_order_relaxed);
+        for (int d = 0; d < static_cast<int>(Drop::kCount); ++d) s.drops[d] += w->c.drops[p][d].load(std::memory_order_relaxed);
+    }
+    return s;
+}
+
+void Switch::build_snapshot() {
+    auto s = std::make_shared<Snapshot>();
+    const Time t = now();
+    s->memberships = snooper_.memberships(t);
+    s->queriers = snooper_.queriers(t);
+    mfdb_->for_each_group([&](const MulticastFdb::GroupView& g) { s->groups.push_back(g); });
+    ufdb_->for_each([&](const UnicastFdb::View& v) { s->macs.push_back(v); });
+    s->snoop = snooper_.counters();
+    s->control = ctl_;
+    std::lock_guard lock(snapshot_mu_);
+    snapshot_ = std::move(s);
+}
+
+std::shared_ptr<const Switch::Snapshot> Switch::snapshot() const {
+    std::lock_guard lock(snapshot_mu_);
+    return snapshot_;
+}
+
+}  // namespace l2snoop

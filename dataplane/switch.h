@@ -1,0 +1,182 @@
+// The switch: ports, workers, the control thread, and the tables between them
+// (DESIGN §1-2). Workers run worker_iteration() in a loop on their lcores; the
+// control thread runs control_iteration() on an rte_ctrl_thread. Tests call
+// both by hand for deterministic, in-process scenarios on net_ring ports.
+#pragma once
+
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+
+#include <array>
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "dataplane/options.h"
+#include "dataplane/parse.h"
+#include "fdb/mcast_fdb.h"
+#include "fdb/ucast_fdb.h"
+#include "fdb/vlan_table.h"
+#include "snooping/snooper.h"
+
+namespace l2snoop {
+
+inline constexpr unsigned kMaxBurst = 64;
+inline constexpr unsigned kMaxWorkers = 32;
+
+// Why a worker dropped a frame. The first entries mirror Malformed.
+enum class Drop : std::uint8_t {
+    malformed_first = 0,
+    malformed_last = static_cast<std::uint8_t>(Malformed::kCount) - 1,
+    reserved,             // IEEE 802.1D reserved group: never forwarded
+    vlan_not_allowed,     // tagged with a VLAN the port does not carry
+    untagged_not_allowed,  // untagged on a trunk without a native VLAN
+    punt_rate,            // control frame over the port's punt rate
+    punt_ring_full,       // control thread behind: frame dropped, forwarding goes on
+    no_mbuf,              // no mbuf for a header/clone (tag rewrite)
+    tx_full,              // the port's tx queue refused it
+    kCount,
+};
+std::string_view to_string(Drop d);
+inline Drop malformed_drop(Malformed m) { return static_cast<Drop>(static_cast<std::uint8_t>(m)); }
+
+// Per-worker, single-writer counters (relaxed loads and stores, no locked
+// instructions); readers sum over workers.
+struct alignas(64) WorkerCounters {
+    std::atomic<std::uint64_t> rx[kMaxPorts] = {};
+    std::atomic<std::uint64_t> tx[kMaxPorts] = {};
+    std::atomic<std::uint64_t> flooded[kMaxPorts] = {};
+    std::atomic<std::uint64_t> punted[kMaxPorts] = {};
+    std::atomic<std::uint64_t> drops[kMaxPorts][static_cast<int>(Drop::kCount)] = {};
+    std::atomic<std::uint64_t> learn_events = 0;
+    std::atomic<std::uint64_t> learn_ring_full = 0;
+    std::atomic<std::uint64_t> tx_unsent[kMaxPorts] = {};  // written by the tx-buffer callback
+};
+
+inline void bump(std::atomic<std::uint64_t>& c, std::uint64_t n = 1) {
+    c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+}
+
+// Control-side counters (one writer: the control thread).
+struct ControlCounters {
+    std::array<std::uint64_t, static_cast<int>(DecodeError::kCount)> decode_errors{};
+    std::uint64_t control_frames = 0, sent = 0, forwarded = 0, fdb_errors = 0, learned = 0, link_changes = 0;
+};
+
+struct LearnEvent {
+    std::uint8_t mac[6];
+    std::uint16_t vid;
+    std::uint16_t port;
+    std::uint16_t pad[3];
+};
+static_assert(sizeof(LearnEvent) == 16);
+
+class Switch {
+public:
+    // `ports`: the DPDK port ids to switch between; `workers`: number of
+    // polling lcores (rx queues are spread over them; each has a tx queue per
+    // port, the control thread one more).
+    Switch(Config cfg, std::vector<PortId> ports, unsigned workers);
+    ~Switch();
+    Switch(const Switch&) = delete;
+    Switch& operator=(const Switch&) = delete;
+
+    // Pools, rings, tables, port bring-up. False with `error` on failure.
+    bool init(std::string& error);
+    // One poll of every rx queue the worker owns, then tx flush. Returns frames received.
+    unsigned worker_iteration(unsigned worker);
+    // Drains the rings, runs timers, watches links. Returns work done.
+    unsigned control_iteration();
+    // The worker loop for rte_eal_remote_launch / the main lcore.
+    int worker_loop(unsigned worker);
+    // The control thread (rte_ctrl_thread_create); sleeps when idle.
+    bool start_control_thread(std::string& error);
+    void stop();
+    bool stopping() const { return stop_.load(std::memory_order_relaxed); }
+    void stop_ports();
+
+    // Time on the control thread's clock (TSC-based, ns).
+    Time now() const;
+
+    // Telemetry / summaries: sums over workers (reads only atomics).
+    struct PortStats {
+        std::uint64_t rx = 0, tx = 0, flooded = 0, punted = 0, tx_unsent = 0;
+        std::array<std::uint64_t, static_cast<int>(Drop::kCount)> drops{};
+    };
+    PortStats port_stats(PortId p) const;
+    const std::vector<PortId>& ports() const { return ports_; }
+    bool port_up(PortId p) const { return up_mask_.load(std::memory_order_relaxed) >> p & 1; }
+    // A JSON-ish text snapshot for telemetry, refreshed by the control thread.
+    struct Snapshot;
+    std::shared_ptr<const Snapshot> snapshot() const;
+
+    Config& config() { return cfg_; }
+    const Snooper& snooper() const { return snooper_; }
+    const MulticastFdb& mfdb() const { return *mfdb_; }
+    const ControlCounters& control_counters() const { return ctl_; }
+
+private:
+    struct Worker;
+    struct Burst;
+
+    // Worker side.
+    void process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n);
+    std::optional<VlanId> ingress_vlan(const ParsedFrame& f, PortId in) const;
+    PortSet egress(Worker& w, const ParsedFrame& f, PortId in, VlanId vid, std::optional<PortSet> fdb_hit) const;
+    // Sends `pkt` to `ports`, sharing the mbuf among ports that want the same
+    // bytes and building one header+clone variant for those that need the
+    // VLAN tag changed. Consumes `pkt`. `txq` selects worker or control queues.
+    void replicate(rte_mbuf* pkt, const ParsedFrame& f, VlanId vid, PortSet ports, Worker* w);
+    rte_mbuf* retag(rte_mbuf* pkt, const ParsedFrame& f, std::optional<VlanId> tag);
+    void send_one(Worker* w, PortId port, rte_mbuf* m);
+
+    // Control side.
+    void handle_control_frame(rte_mbuf* pkt);
+    void apply(Actions& a);
+    void refresh_vlan_floods(VlanId vid);
+    void check_links();
+    void build_snapshot();
+
+    Config cfg_;
+    std::vector<PortId> ports_;
+    unsigned nworkers_;
+    std::atomic<bool> stop_{false};
+    std::atomic<PortSet::Bits> up_mask_{0};
+
+    rte_mempool* pool_ = nullptr;
+    rte_rcu_qsbr* qsbr_ = nullptr;
+    VlanTable vlans_;
+    std::unique_ptr<MulticastFdb> mfdb_;
+    std::unique_ptr<UnicastFdb> ufdb_;
+    std::vector<std::unique_ptr<Worker>> workers_;
+    std::array<PortConfig, kMaxPorts> port_cfg_{};
+    std::vector<VlanId> vlan_ids_;
+    std::uint64_t tsc_hz_ = 0;
+
+    // Control thread only.
+    Snooper snooper_;
+    Actions actions_;
+    ControlCounters ctl_;
+    MacAddr switch_mac_;
+    std::uint64_t next_link_check_ = 0, next_snapshot_ = 0;
+    pthread_t control_thread_{};
+    bool control_started_ = false;
+
+    mutable std::mutex snapshot_mu_;  // control thread <-> telemetry threads only
+    std::shared_ptr<const Snapshot> snapshot_;
+};
+
+struct Switch::Snapshot {
+    std::vector<MembershipView> memberships;
+    std::vector<QuerierView> queriers;
+    std::vector<MulticastFdb::GroupView> groups;
+    std::vector<UnicastFdb::View> macs;
+    SnoopCounters snoop;
+    ControlCounters control;
+};
+
+}  // namespace l2snoop

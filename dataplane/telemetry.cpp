@@ -1,0 +1,145 @@
+#include "dataplane/telemetry.h"
+
+#include <rte_telemetry.h>
+
+#include <string>
+
+#include "dataplane/switch.h"
+
+namespace l2snoop {
+
+namespace {
+
+Switch* g_switch = nullptr;
+
+std::string ms(Duration d) { return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()); }
+
+// Params must be empty: these commands take none.
+bool no_params(const char* params) { return params == nullptr || *params == '\0'; }
+
+int cmd_stats(const char*, const char* params, rte_tel_data* d) {
+    if (!no_params(params)) return -1;
+    rte_tel_data_start_dict(d);
+    for (PortId p : g_switch->ports()) {
+        const auto s = g_switch->port_stats(p);
+        rte_tel_data* c = rte_tel_data_alloc();
+        if (c == nullptr) return -1;
+        rte_tel_data_start_dict(c);
+        rte_tel_data_add_dict_u64(c, "rx", s.rx);
+        rte_tel_data_add_dict_u64(c, "tx", s.tx - s.tx_unsent);
+        rte_tel_data_add_dict_u64(c, "flooded", s.flooded);
+        rte_tel_data_add_dict_u64(c, "punted", s.punted);
+        rte_tel_data_add_dict_u64(c, "drop_tx_full", s.tx_unsent);
+        for (int i = 0; i < static_cast<int>(Drop::kCount); ++i)
+            if (s.drops[i]) rte_tel_data_add_dict_u64(c, ("drop_" + std::string(to_string(static_cast<Drop>(i)))).c_str(), s.drops[i]);
+        rte_tel_data_add_dict_container(d, ("port" + std::to_string(p)).c_str(), c, 0);
+    }
+    const auto snap = g_switch->snapshot();
+    if (!snap) return 0;
+    rte_tel_data* sn = rte_tel_data_alloc();
+    if (sn == nullptr) return -1;
+    rte_tel_data_start_dict(sn);
+    const SnoopCounters& k = snap->snoop;
+    const std::pair<const char*, std::uint64_t> rows[] = {
+        {"queries", k.queries}, {"reports", k.reports}, {"leaves", k.leaves}, {"v3_reports", k.v3_reports},
+        {"mrd", k.mrd}, {"pim_hellos", k.pim_hellos}, {"queries_sent", k.queries_sent},
+        {"ignored_link_local", k.ignored_link_local}, {"ignored_filtered", k.ignored_filtered},
+        {"denied_limit", k.denied_limit}, {"replaced_limit", k.replaced_limit},
+        {"truncated_records", k.truncated_records}, {"queries_from_zero", k.queries_from_zero},
+        {"control_frames", snap->control.control_frames}, {"fdb_errors", snap->control.fdb_errors},
+        {"learned", snap->control.learned}};
+    for (const auto& [name, v] : rows) rte_tel_data_add_dict_u64(sn, name, v);
+    for (int i = 1; i < static_cast<int>(DecodeError::kCount); ++i)
+        rte_tel_data_add_dict_u64(sn, ("rejected_" + std::string(to_string(static_cast<DecodeError>(i)))).c_str(),
+                                  snap->control.decode_errors[i]);
+    rte_tel_data_add_dict_container(d, "snooping", sn, 0);
+    return 0;
+}
+
+int cmd_mdb(const char*, const char* params, rte_tel_data* d) {
+    if (!no_params(params)) return -1;
+    const auto snap = g_switch->snapshot();
+    rte_tel_data_start_array(d, RTE_TEL_STRING_VAL);
+    if (!snap) return 0;
+    // One line per (VLAN, group, port): "vid group port mode timer [sources]".
+    for (const auto& m : snap->memberships) {
+        std::string line = std::to_string(m.vid) + " " + m.group.to_string() + " port " + std::to_string(m.port) +
+                           (m.exclude ? " exclude " : " include ") + "timer_ms " + ms(m.group_timer_left) + " v" +
+                           std::to_string(m.compat_version);
+        for (const auto& [s, t] : m.sources) line += " " + s.to_string() + (t.count() ? "/" + ms(t) : "/blocked");
+        if (rte_tel_data_add_array_string(d, line.c_str()) != 0) break;  // telemetry output is bounded
+    }
+    return 0;
+}
+
+int cmd_routers(const char*, const char* params, rte_tel_data* d) {
+    if (!no_params(params)) return -1;
+    const auto snap = g_switch->snapshot();
+    rte_tel_data_start_dict(d);
+    if (!snap) return 0;
+    for (const auto& q : snap->queriers) {
+        const std::string key = std::to_string(q.vid) + (q.family == IpFamily::v4 ? "/igmp" : "/mld");
+        rte_tel_data_add_dict_string(d, key.c_str(), q.router_ports.to_string().c_str());
+    }
+    return 0;
+}
+
+int cmd_querier(const char*, const char* params, rte_tel_data* d) {
+    if (!no_params(params)) return -1;
+    const auto snap = g_switch->snapshot();
+    rte_tel_data_start_dict(d);
+    if (!snap) return 0;
+    for (const auto& q : snap->queriers) {
+        const std::string key = std::to_string(q.vid) + (q.family == IpFamily::v4 ? "/igmp" : "/mld");
+        const std::string v = !q.querier_present ? "none (no querier: memberships will time out)"
+                              : q.we_are_querier ? "self " + q.querier.to_string()
+                                                 : q.querier.to_string() + " expires_ms " + ms(q.other_querier_left);
+        rte_tel_data_add_dict_string(d, key.c_str(), v.c_str());
+    }
+    return 0;
+}
+
+int cmd_fdb(const char*, const char* params, rte_tel_data* d) {
+    if (!no_params(params)) return -1;
+    const auto snap = g_switch->snapshot();
+    rte_tel_data_start_array(d, RTE_TEL_STRING_VAL);
+    if (!snap) return 0;
+    for (const auto& m : snap->macs) {
+        const std::string line = std::to_string(m.vid) + " " + m.mac.to_string() + " port " + std::to_string(m.port) +
+                                 (m.is_static ? " static" : "");
+        if (rte_tel_data_add_array_string(d, line.c_str()) != 0) break;
+    }
+    return 0;
+}
+
+int cmd_ports(const char*, const char* params, rte_tel_data* d) {
+    if (!no_params(params)) return -1;
+    rte_tel_data_start_dict(d);
+    for (PortId p : g_switch->ports()) {
+        const PortConfig pc = g_switch->config().port(p);
+        std::string v = g_switch->port_up(p) ? "up " : "down ";
+        if (pc.mode == PortConfig::Mode::access) {
+            v += "access " + std::to_string(pc.access_vid);
+        } else {
+            v += "trunk";
+            for (VlanId vid : pc.trunk_vids) v += " " + std::to_string(vid);
+            if (pc.native) v += " native " + std::to_string(*pc.native);
+        }
+        rte_tel_data_add_dict_string(d, ("port" + std::to_string(p)).c_str(), v.c_str());
+    }
+    return 0;
+}
+
+}  // namespace
+
+void register_telemetry(Switch* sw) {
+    g_switch = sw;
+    rte_telemetry_register_cmd("/l2snoop/stats", cmd_stats, "Per-port counters and drops by reason, snooping counters");
+    rte_telemetry_register_cmd("/l2snoop/mdb", cmd_mdb, "Memberships: VLAN, group, port, mode, timers, sources");
+    rte_telemetry_register_cmd("/l2snoop/routers", cmd_routers, "Multicast router ports per VLAN and family");
+    rte_telemetry_register_cmd("/l2snoop/querier", cmd_querier, "Elected querier per VLAN and family");
+    rte_telemetry_register_cmd("/l2snoop/fdb", cmd_fdb, "Unicast MAC table");
+    rte_telemetry_register_cmd("/l2snoop/ports", cmd_ports, "Ports: link, mode, VLANs");
+}
+
+}  // namespace l2snoop
