@@ -5,6 +5,7 @@
 #include <rte_lcore.h>
 
 #include <csignal>
+#include <memory>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -80,10 +81,12 @@ int main(int argc, char** argv) {
         return 2;
     }
     const unsigned workers = rte_lcore_count();
-    auto* sw = new Switch(*opts.config, ports, workers);
+    auto owned = std::make_unique<Switch>(*opts.config, ports, workers);
+    Switch* sw = owned.get();
     std::string error;
     if (!sw->init(error)) {
         std::fprintf(stderr, "l2snoop: %s\n", error.c_str());
+        owned.reset();
         rte_eal_cleanup();
         return 2;
     }
@@ -107,7 +110,9 @@ int main(int argc, char** argv) {
     sw->stop();
     sw->stop_ports();
     print_summary(*sw);
-    // The switch stays allocated: telemetry threads may still answer until cleanup.
+    register_telemetry(nullptr);  // callbacks answer empty from now on
+    g_sw = nullptr;
+    owned.reset();
     rte_eal_cleanup();
     return 0;
 }

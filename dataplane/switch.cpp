@@ -326,7 +326,8 @@ void Switch::replicate(rte_mbuf* pkt, const ParsedFrame& f, VlanId vid, PortSet 
     const PortSet rewrite_tagged = orig_tagged ? PortSet{} : tagged;
 
     auto fan_out = [&](rte_mbuf* m, PortSet to) {
-        if (to.size() > 1) rte_mbuf_refcnt_update(m, static_cast<std::int16_t>(to.size() - 1));
+        // Every segment: rte_pktmbuf_free() releases a chain segment by segment.
+        if (to.size() > 1) rte_pktmbuf_refcnt_update(m, static_cast<std::int16_t>(to.size() - 1));
         for (PortId p : to) send_one(w, p, m);
     };
     auto variant = [&](PortSet to, std::optional<VlanId> tag) {

@@ -15,7 +15,7 @@ Switch* g_switch = nullptr;
 std::string ms(Duration d) { return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()); }
 
 // Params must be empty: these commands take none.
-bool no_params(const char* params) { return params == nullptr || *params == '\0'; }
+bool no_params(const char* params) { return g_switch != nullptr && (params == nullptr || *params == '\0'); }
 
 int cmd_stats(const char*, const char* params, rte_tel_data* d) {
     if (!no_params(params)) return -1;

@@ -1,0 +1,372 @@
+// The real switch, in-process, on rte_eth_from_rings() ports: frames are
+// enqueued on a port's rx ring, the worker and control iterations are run by
+// hand, and what each port transmitted is read from its tx rings.
+#include <gtest/gtest.h>
+#include <rte_eth_ring.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include <map>
+
+#include "dataplane/switch.h"
+#include "tests/unit/fdb/eal_env.h"
+#include "tests/unit/frames.h"
+
+namespace l2snoop::test {
+namespace {
+
+constexpr unsigned kPorts = 4;
+constexpr unsigned kTxq = 2;  // one worker + control
+
+struct RingPorts {
+    rte_ring* rx[kPorts] = {};
+    rte_ring* tx[kPorts][kTxq] = {};
+    std::vector<PortId> ids;
+    RingPorts() {
+        static int gen = 0;
+        ++gen;
+        for (unsigned p = 0; p < kPorts; ++p) {
+            const std::string base = "t" + std::to_string(gen) + "p" + std::to_string(p);
+            rx[p] = rte_ring_create((base + "rx").c_str(), 1024, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+            for (unsigned q = 0; q < kTxq; ++q)
+                tx[p][q] = rte_ring_create((base + "tx" + std::to_string(q)).c_str(), 4096, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+            const int id = rte_eth_from_rings(("net_ring_" + base).c_str(), &rx[p], 1, tx[p], kTxq, 0);
+            if (id < 0) throw std::runtime_error("rte_eth_from_rings");
+            ids.push_back(static_cast<PortId>(id));
+        }
+    }
+    ~RingPorts() {
+        for (unsigned p = 0; p < kPorts; ++p) {
+            rte_ring_free(rx[p]);
+            for (auto* r : tx[p]) rte_ring_free(r);
+        }
+    }
+};
+
+rte_mempool* test_pool() {
+    static rte_mempool* pool = rte_pktmbuf_pool_create("test_pool", 8191, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+    return pool;
+}
+
+class RingSwitch : public ::testing::Test {
+protected:
+    void start(Config cfg) {
+        ports_ = std::make_unique<RingPorts>();
+        sw_ = std::make_unique<Switch>(std::move(cfg), ports_->ids, 1);
+        std::string err;
+        ASSERT_TRUE(sw_->init(err)) << err;
+        sw_->control_iteration();
+        drain_all();  // startup queries, MRD solicitations
+    }
+    void TearDown() override {
+        if (sw_) {
+            drain_all();
+            sw_->stop_ports();
+        }
+        sw_.reset();
+        ports_.reset();
+    }
+    // Injects a frame on port index `p`.
+    void inject(unsigned p, const std::vector<std::uint8_t>& frame) {
+        rte_mbuf* m = rte_pktmbuf_alloc(test_pool());
+        ASSERT_NE(m, nullptr);
+        std::memcpy(rte_pktmbuf_append(m, static_cast<std::uint16_t>(frame.size())), frame.data(), frame.size());
+        ASSERT_EQ(rte_ring_enqueue(ports_->rx[p], m), 0);
+    }
+    void run() {
+        sw_->worker_iteration(0);
+        sw_->control_iteration();
+        sw_->worker_iteration(0);
+    }
+    struct Out {
+        std::vector<std::uint8_t> bytes;
+        rte_mbuf* m;
+    };
+    // What port `p` transmitted (both queues), linearised; mbufs freed.
+    std::vector<std::vector<std::uint8_t>> take(unsigned p, std::vector<rte_mbuf*>* keep = nullptr) {
+        std::vector<std::vector<std::uint8_t>> out;
+        for (auto* r : ports_->tx[p]) {
+            void* obj;
+            while (rte_ring_dequeue(r, &obj) == 0) {
+                auto* m = static_cast<rte_mbuf*>(obj);
+                std::vector<std::uint8_t> b(m->pkt_len);
+                // Returns a pointer into the mbuf when contiguous, else copies into b.
+                const auto* d = static_cast<const std::uint8_t*>(rte_pktmbuf_read(m, 0, m->pkt_len, b.data()));
+                if (d != b.data()) std::memcpy(b.data(), d, m->pkt_len);
+                out.push_back(std::move(b));
+                if (keep)
+                    keep->push_back(m);
+                else
+                    rte_pktmbuf_free(m);
+            }
+        }
+        return out;
+    }
+    void drain_all() {
+        for (unsigned p = 0; p < kPorts; ++p) take(p);
+    }
+    // Ports (indices) that received exactly one copy of a frame whose bytes
+    // after the L2 header equal `payload_of` (tag form aside).
+    std::vector<unsigned> receivers(const std::vector<std::uint8_t>& sent) {
+        std::vector<unsigned> who;
+        const std::size_t off = sent[12] == 0x81 ? 16 : 12;
+        for (unsigned p = 0; p < kPorts; ++p)
+            for (const auto& f : take(p)) {
+                const std::size_t o = f[12] == 0x81 ? 16 : 12;
+                if (f.size() - o == sent.size() - off && std::equal(f.begin() + static_cast<long>(o), f.end(), sent.begin() + static_cast<long>(off)))
+                    who.push_back(p);
+            }
+        return who;
+    }
+    Switch::PortStats stats(unsigned p) { return sw_->port_stats(ports_->ids[p]); }
+    std::vector<std::uint8_t> report(const char* group, int version = 2) {
+        Message m;
+        m.type = MessageType::report;
+        m.version = static_cast<std::uint8_t>(version);
+        m.group = *IpAddr::parse(group);
+        return build_frame(m, MacAddr{{0x02, 0, 0, 0, 0, 0x21}}, *IpAddr::parse("10.0.0.21"));
+    }
+    std::vector<std::uint8_t> leave(const char* group) {
+        Message m;
+        m.type = MessageType::leave;
+        m.version = 2;
+        m.group = *IpAddr::parse(group);
+        return build_frame(m, MacAddr{{0x02, 0, 0, 0, 0, 0x21}}, *IpAddr::parse("10.0.0.21"));
+    }
+    std::vector<std::uint8_t> general_query(const char* src) {
+        Message m;
+        m.type = MessageType::query;
+        m.version = 2;
+        m.max_response = std::chrono::seconds(10);
+        return build_frame(m, MacAddr{{0x02, 0, 0, 0, 0, 0x01}}, *IpAddr::parse(src));
+    }
+
+    std::unique_ptr<RingPorts> ports_;
+    std::unique_ptr<Switch> sw_;
+};
+
+Config access_all(VlanId v = 1) {
+    Config c;
+    for (PortId p = 0; p < kPorts; ++p) c.ports[p] = PortConfig{PortConfig::Mode::access, v, {}, {}};
+    return c;
+}
+
+const std::vector<unsigned> kAllBut0 = {1, 2, 3};
+
+TEST_F(RingSwitch, unregistered_multicast_floods_the_vlan_by_default) {
+    start(access_all());
+    const auto f = udp4_frame(ip4("239.1.1.1"), ip4("192.0.2.1"));
+    inject(0, f);
+    run();
+    EXPECT_EQ(receivers(f), kAllBut0);
+}
+
+TEST_F(RingSwitch, a_report_makes_the_group_forward_there_within_one_control_iteration) {
+    start(access_all());
+    inject(2, report("239.1.1.1"));
+    sw_->worker_iteration(0);   // punted
+    sw_->control_iteration();   // learned
+    drain_all();
+    const auto f = udp4_frame(ip4("239.1.1.1"), ip4("192.0.2.1"));
+    inject(0, f);
+    sw_->worker_iteration(0);
+    EXPECT_EQ(receivers(f), std::vector<unsigned>{2});
+}
+
+TEST_F(RingSwitch, registered_traffic_also_goes_to_router_ports) {
+    start(access_all());
+    inject(3, general_query("10.0.0.1"));
+    inject(2, report("239.1.1.1"));
+    run();
+    drain_all();
+    const auto f = udp4_frame(ip4("239.1.1.1"), ip4("192.0.2.1"));
+    inject(0, f);
+    sw_->worker_iteration(0);
+    EXPECT_EQ(receivers(f), (std::vector<unsigned>{2, 3}));
+}
+
+TEST_F(RingSwitch, reports_go_to_the_router_port_only_and_queries_are_flooded) {
+    start(access_all());
+    const auto q = general_query("10.0.0.1");
+    inject(3, q);
+    run();
+    EXPECT_EQ(receivers(q), (std::vector<unsigned>{0, 1, 2}));
+    const auto r = report("239.1.1.1");
+    inject(1, r);
+    run();
+    EXPECT_EQ(receivers(r), std::vector<unsigned>{3});
+}
+
+TEST_F(RingSwitch, leave_on_a_fast_leave_port_prunes_at_once) {
+    Config c = access_all();
+    c.snoop.fast_leave = PortSet::of({2});  // port ids equal indices: the rings are the only ports
+    c.unregistered = UnregisteredPolicy::drop;
+    start(c);
+    ASSERT_EQ(ports_->ids[2], 2);
+    inject(2, report("239.1.1.1"));
+    run();
+    inject(2, leave("239.1.1.1"));
+    run();
+    drain_all();
+    const auto f = udp4_frame(ip4("239.1.1.1"), ip4("192.0.2.1"));
+    inject(0, f);
+    sw_->worker_iteration(0);
+    EXPECT_TRUE(receivers(f).empty());
+}
+
+TEST_F(RingSwitch, link_local_multicast_and_broadcast_flood_within_the_vlan_only) {
+    Config c = access_all(10);
+    c.ports[3] = PortConfig{PortConfig::Mode::access, 20, {}, {}};
+    start(c);
+    const auto f = udp4_frame(ip4("224.0.0.251"), ip4("192.0.2.1"));
+    inject(0, f);
+    run();
+    EXPECT_EQ(receivers(f), (std::vector<unsigned>{1, 2}));
+    auto b = f;
+    std::fill(b.begin(), b.begin() + 6, 0xff);
+    inject(0, b);
+    run();
+    EXPECT_EQ(receivers(b), (std::vector<unsigned>{1, 2}));
+}
+
+TEST_F(RingSwitch, tags_are_pushed_and_popped_per_egress_port) {
+    Config c = access_all(10);
+    c.ports[0] = PortConfig{PortConfig::Mode::trunk, 1, {10, 20}, {}};
+    start(c);
+    // Tagged 10 on the trunk -> untagged on the access ports.
+    const auto untagged = udp4_frame(ip4("224.0.0.251"), ip4("192.0.2.1"));
+    inject(0, with_tag(untagged, 10, 0x8100, 5));
+    run();
+    for (unsigned p = 1; p < kPorts; ++p) {
+        const auto got = take(p);
+        ASSERT_EQ(got.size(), 1u) << p;
+        EXPECT_EQ(got[0], untagged) << "port " << p << " must get the untagged frame";
+    }
+    // Untagged on an access port -> tagged 10 on the trunk.
+    inject(1, untagged);
+    run();
+    const auto trunk = take(0);
+    ASSERT_EQ(trunk.size(), 1u);
+    EXPECT_EQ(trunk[0], with_tag(untagged, 10));
+}
+
+TEST_F(RingSwitch, frames_tagged_with_a_vlan_the_port_lacks_are_dropped_and_counted) {
+    Config c = access_all(10);
+    c.ports[0] = PortConfig{PortConfig::Mode::trunk, 1, {10}, {}};
+    start(c);
+    inject(0, with_tag(udp4_frame(ip4("224.0.0.251"), ip4("192.0.2.1")), 30));
+    inject(0, udp4_frame(ip4("224.0.0.251"), ip4("192.0.2.1")));  // untagged, no native VLAN
+    run();
+    EXPECT_EQ(stats(0).drops[static_cast<int>(Drop::vlan_not_allowed)], 1u);
+    EXPECT_EQ(stats(0).drops[static_cast<int>(Drop::untagged_not_allowed)], 1u);
+}
+
+TEST_F(RingSwitch, fan_out_shares_one_mbuf_without_copies) {
+    start(access_all());
+    for (unsigned p : {1, 2, 3}) inject(p, report("239.1.1.1"));
+    run();
+    drain_all();
+    const unsigned before = rte_mempool_in_use_count(test_pool());
+    inject(0, udp4_frame(ip4("239.1.1.1"), ip4("192.0.2.1")));
+    sw_->worker_iteration(0);
+    std::vector<rte_mbuf*> kept;
+    std::size_t n = 0;
+    for (unsigned p : {1, 2, 3}) n += take(p, &kept).size();
+    ASSERT_EQ(n, 3u);
+    EXPECT_EQ(kept[0], kept[1]);
+    EXPECT_EQ(kept[1], kept[2]);
+    EXPECT_EQ(rte_mbuf_refcnt_read(kept[0]), 3);
+    EXPECT_EQ(rte_mempool_in_use_count(test_pool()), before + 1) << "one mbuf for three ports";
+    for (auto* m : kept) rte_pktmbuf_free(m);
+}
+
+TEST_F(RingSwitch, tag_rewrite_uses_a_header_and_a_clone_not_a_copy) {
+    Config c = access_all(10);
+    c.ports[1] = PortConfig{PortConfig::Mode::trunk, 1, {10}, {}};
+    c.ports[2] = PortConfig{PortConfig::Mode::trunk, 1, {10}, {}};
+    start(c);
+    inject(0, udp4_frame(ip4("224.0.0.251"), ip4("192.0.2.1"), 200));
+    sw_->worker_iteration(0);
+    std::vector<rte_mbuf*> kept;
+    take(1, &kept);
+    take(2, &kept);
+    ASSERT_EQ(kept.size(), 2u);
+    EXPECT_EQ(kept[0], kept[1]) << "one tagged variant shared by both trunks";
+    EXPECT_EQ(kept[0]->nb_segs, 2);
+    EXPECT_EQ(kept[0]->data_len, 16) << "header segment: MACs + tag";
+    EXPECT_TRUE(RTE_MBUF_CLONED(kept[0]->next)) << "the payload is an indirect clone";
+    for (auto* m : kept) rte_pktmbuf_free(m);
+}
+
+TEST_F(RingSwitch, a_full_control_ring_drops_and_counts_but_forwarding_goes_on) {
+    Config c = access_all();
+    c.punt_rate = 1000000;
+    c.punt_burst = 100000;
+    start(c);
+    for (int round = 0; round < 6; ++round) {
+        for (int i = 0; i < 256; ++i) inject(1, report("239.1.1.1"));
+        while (sw_->worker_iteration(0) > 0) {
+        }
+    }
+    const auto s = stats(1);
+    EXPECT_GT(s.drops[static_cast<int>(Drop::punt_ring_full)], 0u);
+    const auto f = udp4_frame(ip4("239.9.9.9"), ip4("192.0.2.1"));
+    inject(0, f);
+    sw_->worker_iteration(0);
+    EXPECT_EQ(receivers(f), kAllBut0);
+    sw_->control_iteration();
+}
+
+TEST_F(RingSwitch, the_punt_rate_limit_bounds_control_frames_per_port) {
+    Config c = access_all();
+    c.punt_rate = 10;
+    c.punt_burst = 5;
+    start(c);
+    for (int i = 0; i < 20; ++i) inject(1, report("239.1.1.1"));
+    sw_->worker_iteration(0);
+    EXPECT_EQ(stats(1).punted, 5u);
+    EXPECT_EQ(stats(1).drops[static_cast<int>(Drop::punt_rate)], 15u);
+}
+
+TEST_F(RingSwitch, malformed_and_reserved_frames_are_dropped_by_reason) {
+    start(access_all());
+    auto bad = udp4_frame(ip4("239.1.1.1"), ip4("192.0.2.1"));
+    bad[24] ^= 0xff;
+    inject(0, bad);
+    auto stp = udp4_frame(ip4("239.1.1.1"), ip4("192.0.2.1"));
+    const std::uint8_t bpdu_mac[6] = {0x01, 0x80, 0xc2, 0, 0, 0};
+    std::copy(bpdu_mac, bpdu_mac + 6, stp.begin());
+    inject(0, stp);
+    run();
+    EXPECT_EQ(stats(0).drops[static_cast<int>(malformed_drop(Malformed::bad_ipv4_checksum))], 1u);
+    EXPECT_EQ(stats(0).drops[static_cast<int>(Drop::reserved)], 1u);
+    for (unsigned p = 1; p < kPorts; ++p) EXPECT_TRUE(take(p).empty());
+}
+
+TEST_F(RingSwitch, unicast_follows_the_learned_port) {
+    start(access_all());
+    auto from_a = udp4_frame(ip4("224.0.0.251"), ip4("192.0.2.1"));
+    const std::uint8_t mac_a[6] = {0x02, 0, 0, 0, 0, 0xaa};
+    std::copy(mac_a, mac_a + 6, from_a.begin() + 6);
+    inject(1, from_a);
+    run();
+    drain_all();
+    auto to_a = udp4_frame(ip4("224.0.0.251"), ip4("192.0.2.1"));
+    std::copy(mac_a, mac_a + 6, to_a.begin());
+    to_a[6] = 0x02;
+    to_a[11] = 0xbb;
+    inject(2, to_a);
+    sw_->worker_iteration(0);
+    EXPECT_EQ(receivers(to_a), std::vector<unsigned>{1});
+}
+
+}  // namespace
+}  // namespace l2snoop::test
+
+int main(int argc, char** argv) {
+    ::testing::InitGoogleTest(&argc, argv);
+    l2snoop::test::init_eal(argv[0], "512");
+    const int rc = RUN_ALL_TESTS();
+    rte_eal_cleanup();
+    return rc;
+}
