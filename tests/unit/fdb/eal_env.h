@@ -9,6 +9,7 @@
 #include <sched.h>
 
 #include <stdexcept>
+#include <chrono>
 #include <thread>
 
 namespace l2snoop::test {
@@ -54,15 +55,19 @@ inline void run_on_any_cpu() {
 }
 
 // What the control thread does when a table is full only because retired
-// entries await a grace period: let readers run, reclaim, try again (bounded).
+// entries await a grace period: let readers run, reclaim, try again. Bounded
+// by time (10 s), not attempts: on a loaded 2-core machine a reader thread can
+// be descheduled for a long while, and only a reader that never passes a
+// quiescent state should make this fail.
 template <class Fdb, class Op>
 bool retry_while_reclaiming(Fdb& fdb, Op&& op) {
-    for (int attempt = 0; attempt < 100000; ++attempt) {
-        if (op()) return true;
-        std::this_thread::yield();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!op()) {
+        if (std::chrono::steady_clock::now() > deadline) return false;
+        std::this_thread::sleep_for(std::chrono::microseconds(20));
         fdb.reclaim();
     }
-    return false;
+    return true;
 }
 
 }  // namespace l2snoop::test
