@@ -9,6 +9,8 @@
 #include <cstring>
 #include <ctime>
 
+#include <net/if.h>
+
 #include "fdb/bytes.h"
 
 namespace l2snoop {
@@ -42,7 +44,7 @@ constexpr long kIdleSleepNs = 100'000;               // control thread idle: <= 
 // Per worker: its rx queues, tx buffers, punt and learn rings, counters.
 struct Switch::Worker {
     unsigned id = 0;
-    std::vector<PortId> rx_ports;  // one rx queue (0) per port, owned by one worker
+    std::vector<std::pair<PortId, std::uint16_t>> rx;  // (port, rx queue) pairs this worker polls
     rte_eth_dev_tx_buffer* txb[kMaxPorts] = {};
     PortSet pending;  // ports with buffered tx
     rte_ring* punt = nullptr;
@@ -153,9 +155,8 @@ bool Switch::init(std::string& error) {
         rte_rcu_qsbr_thread_register(qsbr_, i);
         workers_.push_back(std::move(w));
     }
-    for (std::size_t i = 0; i < ports_.size(); ++i) workers_[i % nworkers_]->rx_ports.push_back(ports_[i]);
-
     // Port bring-up, one step at a time with a precise error each (l2fwd).
+    std::vector<std::pair<PortId, std::uint16_t>> rx_queues;
     for (PortId p : ports_) {
         const std::string name = "port " + std::to_string(p);
         rte_eth_dev_info info{};
@@ -164,6 +165,13 @@ bool Switch::init(std::string& error) {
             return false;
         }
         const std::uint16_t txq = static_cast<std::uint16_t>(nworkers_ + 1);
+        // One rx queue, except where the PMD spreads received frames over all
+        // of its queues whether we poll them or not (net_af_packet's qpairs
+        // share a PACKET_FANOUT group): then every queue is polled.
+        const bool fanout = std::string_view(info.driver_name) == "net_af_packet";
+        const std::uint16_t rxq = fanout ? std::max<std::uint16_t>(1, info.max_rx_queues) : 1;
+        for (std::uint16_t q = 0; q < rxq; ++q) rx_queues.emplace_back(p, q);
+        if_index_[p] = fanout ? info.if_index : 0;
         if (info.max_tx_queues < txq) {
             error = name + " (" + info.driver_name + "): needs " + std::to_string(txq) + " tx queues (one per worker + control), has " +
                     std::to_string(info.max_tx_queues) + " (for net_af_packet add qpairs=" + std::to_string(txq) + ")";
@@ -172,16 +180,17 @@ bool Switch::init(std::string& error) {
         rte_eth_conf conf{};
         // No RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE: multicast shares mbufs (refcnt > 1).
         if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
-        if (int rc = rte_eth_dev_configure(p, 1, txq, &conf); rc != 0) {
+        if (int rc = rte_eth_dev_configure(p, rxq, txq, &conf); rc != 0) {
             error = name + ": configure: " + rte_strerror(-rc);
             return false;
         }
         std::uint16_t nrx = kRxDesc, ntx = kTxDesc;
         rte_eth_dev_adjust_nb_rx_tx_desc(p, &nrx, &ntx);
-        if (int rc = rte_eth_rx_queue_setup(p, 0, nrx, rte_eth_dev_socket_id(p), nullptr, pool_); rc != 0) {
-            error = name + ": rx queue: " + rte_strerror(-rc);
-            return false;
-        }
+        for (std::uint16_t q = 0; q < rxq; ++q)
+            if (int rc = rte_eth_rx_queue_setup(p, q, nrx, rte_eth_dev_socket_id(p), nullptr, pool_); rc != 0) {
+                error = name + ": rx queue " + std::to_string(q) + ": " + rte_strerror(-rc);
+                return false;
+            }
         for (std::uint16_t q = 0; q < txq; ++q)
             if (int rc = rte_eth_tx_queue_setup(p, q, ntx, rte_eth_dev_socket_id(p), &info.default_txconf); rc != 0) {
                 error = name + ": tx queue " + std::to_string(q) + ": " + rte_strerror(-rc);
@@ -198,6 +207,7 @@ bool Switch::init(std::string& error) {
         }
         rte_eth_allmulticast_enable(p);
     }
+    for (std::size_t i = 0; i < rx_queues.size(); ++i) workers_[i % nworkers_]->rx.push_back(rx_queues[i]);
     rte_ether_addr mac{};
     if (!ports_.empty()) rte_eth_macaddr_get(ports_[0], &mac);
     std::memcpy(switch_mac_.b.data(), mac.addr_bytes, 6);
@@ -247,8 +257,8 @@ unsigned Switch::worker_iteration(unsigned wi) {
     rte_rcu_qsbr_quiescent(qsbr_, wi);
     unsigned total = 0;
     rte_mbuf* pkts[kMaxBurst];
-    for (PortId p : w.rx_ports) {
-        const std::uint16_t n = rte_eth_rx_burst(p, 0, pkts, cfg_.burst);
+    for (const auto& [p, q] : w.rx) {
+        const std::uint16_t n = rte_eth_rx_burst(p, q, pkts, cfg_.burst);
         if (n == 0) continue;
         total += n;
         bump(w.c.rx[p], n);
@@ -559,11 +569,25 @@ void Switch::handle_control_frame(rte_mbuf* pkt) {
     replicate(pkt, f, *vid, d.forward & vlans_.members(*vid), nullptr);
 }
 
+// Kernel carrier of an interface (net_af_packet does not report it itself).
+static bool kernel_carrier(std::uint32_t if_index) {
+    char name[IF_NAMESIZE];
+    if (if_indextoname(if_index, name) == nullptr) return false;
+    const std::string path = std::string("/sys/class/net/") + name + "/carrier";
+    std::FILE* f = std::fopen(path.c_str(), "r");
+    if (f == nullptr) return false;
+    const int c = std::fgetc(f);
+    std::fclose(f);
+    return c == '1';
+}
+
 void Switch::check_links() {
     PortSet up;
     for (PortId p : ports_) {
         rte_eth_link link{};
-        if (rte_eth_link_get_nowait(p, &link) == 0 && link.link_status == RTE_ETH_LINK_UP) up.add(p);
+        if (rte_eth_link_get_nowait(p, &link) == 0 && link.link_status == RTE_ETH_LINK_UP &&
+            (if_index_[p] == 0 || kernel_carrier(if_index_[p])))
+            up.add(p);
     }
     const PortSet before = PortSet::from_bits(up_mask_.load(std::memory_order_relaxed));
     if (up == before) return;

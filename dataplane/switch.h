@@ -154,6 +154,7 @@ private:
     std::unique_ptr<UnicastFdb> ufdb_;
     std::vector<std::unique_ptr<Worker>> workers_;
     std::array<PortConfig, kMaxPorts> port_cfg_{};
+    std::array<std::uint32_t, kMaxPorts> if_index_{};  // kernel interface whose carrier we follow, 0: none
     std::vector<VlanId> vlan_ids_;
     std::uint64_t tsc_hz_ = 0;
 
