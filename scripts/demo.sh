@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# The README's run command: l2snoop on its embedded default lab, no NIC needed.
+#
+#   port 0  src  VLAN 10  sends UDP to 239.1.1.1 and ff0e::1:3
+#   port 1  h1   VLAN 10  IGMPv2 host, member of 239.1.1.1
+#   port 2  h2   VLAN 10  IGMPv3 + MLDv2 host, member of 239.1.1.1 and ff0e::1:3
+#   port 3  h3   VLAN 10  no memberships
+#   port 4  h4   VLAN 20  member of 239.1.1.1 (another VLAN: must get nothing from VLAN 10)
+#
+# Hosts are Linux network namespaces joined to the switch by veth pairs; the
+# switch runs on net_af_packet ports bound to the switch-side veths and is the
+# querier of both VLANs. The demo shows who receives the streams, the switch's
+# group table, then a leave and the prune. It cleans up after itself, also on
+# Ctrl-C. `--tap` prints the checks as TAP (the end-to-end test uses it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TAP=0
+[ "${1:-}" = "--tap" ] && TAP=1
+[ "$(id -u)" -eq 0 ] || { echo "demo.sh: run as root (it creates network namespaces)" >&2; exit 1; }
+
+say() { [ $TAP -eq 1 ] && echo "# $*" || echo "$*"; }
+
+if [ $TAP -eq 0 ]; then
+  scripts/setup.sh
+  ninja -C build dataplane/l2snoop >/dev/null
+fi
+BIN=${L2SNOOP_BIN:-build/dataplane/l2snoop}
+[ -x "$BIN" ] || { echo "demo.sh: $BIN not built" >&2; exit 1; }
+
+TAG=l2s$$                  # names unique to this run
+PREFIX=$TAG                # EAL --file-prefix, telemetry socket directory
+WORK=$(mktemp -d)
+HOSTS=(src h1 h2 h3 h4)
+VLANS=(10 10 10 10 20)
+SW_PID=""
+
+cleanup() {
+  set +e
+  [ -n "$SW_PID" ] && kill -INT "$SW_PID" 2>/dev/null && wait "$SW_PID" 2>/dev/null
+  for i in "${!HOSTS[@]}"; do
+    ip link del "$TAG-p$i" 2>/dev/null
+    ip netns del "$TAG-${HOSTS[$i]}" 2>/dev/null
+  done
+  rm -rf "$WORK" "/var/run/dpdk/$PREFIX"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+in_ns() { local h=$1; shift; ip netns exec "$TAG-$h" "$@"; }
+
+# ---- topology ----
+for i in "${!HOSTS[@]}"; do
+  h=${HOSTS[$i]} v=${VLANS[$i]}
+  ip netns add "$TAG-$h"
+  ip link add "$TAG-p$i" type veth peer name eth0 netns "$TAG-$h"
+  # The switch side carries no IP stack traffic of its own.
+  sysctl -qw "net.ipv6.conf.$TAG-p$i.disable_ipv6=1"
+  ip link set "$TAG-p$i" up
+  in_ns "$h" ip link set lo up
+  in_ns "$h" ip addr add "10.$v.0.$((i + 1))/24" dev eth0
+  in_ns "$h" ip link set eth0 up
+  in_ns "$h" ip route add 224.0.0.0/4 dev eth0
+done
+in_ns h1 sysctl -qw net.ipv4.conf.eth0.force_igmp_version=2
+
+# ---- the switch ----
+vdevs=() ports=()
+for i in "${!HOSTS[@]}"; do
+  vdevs+=("--vdev=net_af_packet$i,iface=$TAG-p$i,qpairs=2")
+  ports+=(--port "$i:access:${VLANS[$i]}")
+done
+"$BIN" -l 0 --no-huge -m 512 --no-pci --file-prefix "$PREFIX" "${vdevs[@]}" --log-level='*:warning' -- \
+  "${ports[@]}" --querier on --querier-address 10=10.10.0.254 --querier-address 20=10.20.0.254 \
+  --query-interval 20s --query-response-interval 2s --last-member-query-interval 200ms \
+  >"$WORK/switch.log" 2>&1 &
+SW_PID=$!
+for _ in $(seq 1 100); do
+  grep -q '^l2snoop: ready' "$WORK/switch.log" && break
+  kill -0 "$SW_PID" 2>/dev/null || { cat "$WORK/switch.log" >&2; exit 1; }
+  sleep 0.2
+done
+grep -q '^l2snoop: ready' "$WORK/switch.log" || { echo "demo.sh: the switch did not become ready" >&2; exit 1; }
+say "$(grep '^l2snoop: ready' "$WORK/switch.log")"
+
+# ---- memberships: the kernel's own IGMP/MLD stacks report them ----
+in_ns h1 ip addr add 239.1.1.1/32 dev eth0 autojoin
+in_ns h2 ip addr add 239.1.1.1/32 dev eth0 autojoin
+in_ns h2 ip -6 addr add ff0e::1:3/128 dev eth0 autojoin
+in_ns h4 ip addr add 239.1.1.1/32 dev eth0 autojoin
+sleep 3
+
+# Sends 100 datagrams to each group from src and counts, per host, what arrived.
+stream() {
+  local round=$1 pids=()
+  for h in h1 h2 h3 h4; do
+    in_ns "$h" timeout 6 tcpdump -l -n -i eth0 udp port 5000 >"$WORK/$round.$h" 2>/dev/null &
+    pids+=($!)
+  done
+  sleep 1.5
+  in_ns src /usr/bin/python3 - <<'PY'
+import socket, struct, time
+s4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s4.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 4)
+s6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 4)
+s6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, socket.if_nametoindex("eth0"))
+for i in range(100):
+    s4.sendto(b"l2snoop demo %d" % i, ("239.1.1.1", 5000))
+    s6.sendto(b"l2snoop demo %d" % i, ("ff0e::1:3", 5000, 0, socket.if_nametoindex("eth0")))
+    time.sleep(0.005)
+PY
+  wait "${pids[@]}" || true  # tcpdump ends by timeout (exit 124)
+}
+count() { grep -c "$3" "$WORK/$1.$2" || true; }
+
+n=0
+check() {  # check DESCRIPTION GOT WANT
+  n=$((n + 1))
+  if [ "$2" = "$3" ]; then
+    [ $TAP -eq 1 ] && echo "ok $n - $1" || printf '  %-62s %4s  ok\n' "$1" "$2"
+  else
+    failed=1
+    [ $TAP -eq 1 ] && echo "not ok $n - $1: got $2, want $3" || printf '  %-62s %4s  WRONG (want %s)\n' "$1" "$2" "$3"
+  fi
+}
+failed=0
+[ $TAP -eq 1 ] && echo "1..10"
+
+say ""
+say "== 100 datagrams to 239.1.1.1 and 100 to ff0e::1:3 from src (VLAN 10)"
+stream 1
+check "h1 (IGMPv2 member, VLAN 10) receives 239.1.1.1" "$(count 1 h1 '> 239.1.1.1')" 100
+check "h2 (IGMPv3 member, VLAN 10) receives 239.1.1.1" "$(count 1 h2 '> 239.1.1.1')" 100
+check "h2 (MLDv2 member) receives ff0e::1:3" "$(count 1 h2 '> ff0e::1:3')" 100
+check "h3 (no membership) receives nothing of 239.1.1.1" "$(count 1 h3 '> 239.1.1.1')" 0
+check "h1 and h3 (no MLD membership) receive nothing of ff0e::1:3" "$(( $(count 1 h1 '> ff0e::1:3') + $(count 1 h3 '> ff0e::1:3') ))" 0
+check "h4 (member, but in VLAN 20) receives nothing from VLAN 10" "$(count 1 h4 '> 239.1.1.1')" 0
+
+say ""
+say "== the switch's group table (scripts/l2snoopctl --prefix $PREFIX mdb show)"
+mdb=$(/usr/bin/python3 scripts/l2snoopctl --prefix "$PREFIX" mdb show)
+[ $TAP -eq 1 ] && printf '%s\n' "$mdb" | sed 's/^/# /' || printf '%s\n' "$mdb"
+check "mdb lists 239.1.1.1 on ports 1 and 2 of VLAN 10 and port 4 of VLAN 20" \
+  "$(printf '%s\n' "$mdb" | grep -cE 'vlan 10 +grp 239.1.1.1 +port (1|2) |vlan 20 +grp 239.1.1.1 +port 4 ')" 3
+
+say ""
+say "== h1 leaves 239.1.1.1 (IGMPv2 leave; the switch asks, nobody answers, it prunes)"
+in_ns h1 ip addr del 239.1.1.1/32 dev eth0
+sleep 1.5
+stream 2
+check "after the leave h1 receives nothing" "$(count 2 h1 '> 239.1.1.1')" 0
+check "h2 still receives 239.1.1.1" "$(count 2 h2 '> 239.1.1.1')" 100
+stats=$(/usr/bin/python3 scripts/l2snoopctl --prefix "$PREFIX" stats)
+check "the switch saw the leave" "$(printf '%s\n' "$stats" | grep -oE 'leaves=[0-9]+' | grep -vc 'leaves=0')" 1
+
+kill -INT "$SW_PID"
+wait "$SW_PID" || true
+SW_PID=""
+say ""
+say "== switch summary"
+while IFS= read -r line; do say "$line"; done < <(sed -n '/^l2snoop: stopped/,$p' "$WORK/switch.log")
+exit $failed
