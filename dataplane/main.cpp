@@ -1,6 +1,7 @@
 // l2snoop [EAL options] -- [app options]
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 
@@ -98,10 +99,20 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "l2snoop: %s\n", error.c_str());
         return 1;
     }
+    // Ready when every port's link is up (the control thread polls links), or
+    // after 5 s, naming the ports still down.
+    std::string down;
+    for (int i = 0; i < 50; ++i) {
+        down.clear();
+        for (PortId p : ports)
+            if (!sw->port_up(p)) down += " " + std::to_string(p);
+        if (down.empty() || g_signalled.load()) break;
+        rte_delay_ms(100);
+    }
     std::printf("l2snoop: ready: %zu ports, %u workers (lcores", ports.size(), workers);
     unsigned lc;
     RTE_LCORE_FOREACH(lc) std::printf(" %u", lc);
-    std::printf(")\n");
+    std::printf(")%s\n", down.empty() ? "" : (", link down on ports" + down).c_str());
     std::fflush(stdout);
     // Every lcore of -l is a worker, the main one too.
     RTE_LCORE_FOREACH_WORKER(lc) rte_eal_remote_launch(worker_main, sw, lc);
