@@ -118,6 +118,8 @@ po::options_description describe() {
     many("flood-ports", "P,P,...: always receive unregistered multicast");
     many("allow-groups", "P:PREFIX[,PREFIX...]: groups a port may join (e.g. 1:239.1.0.0/16)");
     many("flood-link-scope6", "VID: flood ff02::/16 groups instead of snooping them");
+    many("static-group", "VID:GROUP:P[,P...]: static membership (e.g. 10:239.1.1.1:2,3; IPv6 groups in brackets: 10:[ff0e::1]:2)");
+    opt("punt-burst", "control frames a port may send back to back (default 200)");
     opt("unregistered", "flood|router|drop (default flood)");
     opt("max-groups", "memberships in all (0: unlimited)");
     opt("max-groups-per-port", "0: unlimited");
@@ -208,6 +210,17 @@ void apply_options(const po::variables_map& vm, Config& c) {
         }
     }
     for (const auto& s : list("flood-link-scope6")) c.snoop.flood_link_scope6[vid(s, "flood-link-scope6")] = true;
+    for (const auto& s : list("static-group")) {
+        const std::string usage = "--static-group: '" + s + "' is not VID:GROUP:P[,P...]";
+        const auto c1 = s.find(':');
+        const auto c2 = s.rfind(':');
+        if (c1 == std::string::npos || c2 == c1) throw Bad{usage};
+        std::string g = s.substr(c1 + 1, c2 - c1 - 1);
+        if (g.size() > 2 && g.front() == '[' && g.back() == ']') g = g.substr(1, g.size() - 2);
+        const auto group = IpAddr::parse(g);
+        if (!group || !group->is_multicast()) throw Bad{"--static-group: '" + g + "' is not a multicast group"};
+        c.static_groups[{vid(s.substr(0, c1), "static-group"), *group}] |= port_list(s.substr(c2 + 1), "static-group");
+    }
     if (auto s = str("unregistered")) {
         if (*s == "flood") c.unregistered = UnregisteredPolicy::flood;
         else if (*s == "router") c.unregistered = UnregisteredPolicy::router;
@@ -228,7 +241,8 @@ void apply_options(const po::variables_map& vm, Config& c) {
     if (auto s = str("fdb-per-port")) c.fdb_per_port = number<std::uint32_t>(*s, "fdb-per-port", 1, 1u << 24);
     if (auto s = str("burst")) c.burst = number<std::uint16_t>(*s, "burst", 1, 64);
     if (auto s = str("mbufs")) c.mbufs = number<std::uint32_t>(*s, "mbufs", 1024, 1u << 24);
-    if (auto s = str("punt-rate")) c.punt_rate = number<std::uint32_t>(*s, "punt-rate", 1, 1000000);
+    if (auto s = str("punt-rate")) c.punt_rate = number<std::uint32_t>(*s, "punt-rate", 1, 10000000);
+    if (auto s = str("punt-burst")) c.punt_burst = number<std::uint32_t>(*s, "punt-burst", 1, 1000000);
 }
 
 }  // namespace

@@ -39,6 +39,9 @@ struct Config {
     std::map<VlanId, bool> vlan_snooping;
     SnoopConfig snoop;
     PortSet flood_ports;  // always receive unregistered multicast (RFC 4541 §2.1.2-3)
+    // Static memberships (VLAN, group) -> ports, kept whatever snooping learns
+    // (like `bridge mdb add ... permanent`).
+    std::map<std::pair<VlanId, IpAddr>, PortSet> static_groups;
     UnregisteredPolicy unregistered = UnregisteredPolicy::flood;
 
     // Engine.
@@ -50,7 +53,7 @@ struct Config {
     std::uint16_t burst = 32;
     std::uint32_t mbufs = 0;        // 0: sized by formula (see switch.cpp)
     std::uint32_t punt_rate = 2000;  // control frames per second per port
-    std::uint32_t punt_burst = 200;
+    std::uint32_t punt_burst = 200;  // bucket depth: control frames a port may send back to back
 
     PortConfig port(PortId p) const {
         auto it = ports.find(p);

@@ -237,6 +237,12 @@ bool Switch::init(std::string& error) {
         snooper_.add_vlan(vid, sets.first, cfg_.vlan_snooping_on(vid), t0, actions_);
         refresh_vlan_floods(vid);
     }
+    for (const auto& [key, ps] : cfg_.static_groups)
+        if (mfdb_->set_group(key.first, key.second, ps & vlans_.members(key.first)) != FdbStatus::ok) {
+            error = "--static-group " + std::to_string(key.first) + ":" + key.second.to_string() +
+                    ": multicast FDB full (raise --mdb-size)";
+            return false;
+        }
     apply(actions_);
     build_snapshot();
     return true;
@@ -501,9 +507,14 @@ void Switch::refresh_vlan_floods(VlanId vid) {
 void Switch::apply(Actions& a) {
     for (const auto& f : a.fdb) {
         FdbStatus s = FdbStatus::ok;
+        // Static memberships ride on top of whatever snooping publishes.
+        auto st = cfg_.static_groups.find({f.vid, f.group});
+        const PortSet fixed = st == cfg_.static_groups.end() ? PortSet{} : st->second;
         switch (f.kind) {
-            case FdbAction::Kind::set_group: s = mfdb_->set_group(f.vid, f.group, f.ports); break;
-            case FdbAction::Kind::remove_group: s = mfdb_->remove_group(f.vid, f.group); break;
+            case FdbAction::Kind::set_group: s = mfdb_->set_group(f.vid, f.group, f.ports | fixed); break;
+            case FdbAction::Kind::remove_group:
+                s = fixed.empty() ? mfdb_->remove_group(f.vid, f.group) : mfdb_->set_group(f.vid, f.group, fixed);
+                break;
             case FdbAction::Kind::set_source: s = mfdb_->set_source(f.vid, f.group, f.source, f.ports); break;
             case FdbAction::Kind::remove_source: s = mfdb_->remove_source(f.vid, f.group, f.source); break;
         }

@@ -343,6 +343,28 @@ TEST_F(RingSwitch, malformed_and_reserved_frames_are_dropped_by_reason) {
     for (unsigned p = 1; p < kPorts; ++p) EXPECT_TRUE(take(p).empty());
 }
 
+TEST_F(RingSwitch, static_groups_forward_without_reports_and_survive_snooping) {
+    Config c = access_all();
+    c.unregistered = UnregisteredPolicy::drop;
+    c.static_groups[{1, *IpAddr::parse("239.1.1.1")}] = PortSet::of({3});
+    c.snoop.fast_leave = PortSet::of({2});
+    start(c);
+    const auto f = udp4_frame(ip4("239.1.1.1"), ip4("192.0.2.1"));
+    inject(0, f);
+    sw_->worker_iteration(0);
+    EXPECT_EQ(receivers(f), std::vector<unsigned>{3});
+    inject(2, report("239.1.1.1"));
+    run();
+    inject(0, f);
+    sw_->worker_iteration(0);
+    EXPECT_EQ(receivers(f), (std::vector<unsigned>{2, 3}));
+    inject(2, leave("239.1.1.1"));
+    run();
+    inject(0, f);
+    sw_->worker_iteration(0);
+    EXPECT_EQ(receivers(f), std::vector<unsigned>{3}) << "the static port stays when snooping removes the group";
+}
+
 TEST_F(RingSwitch, unicast_follows_the_learned_port) {
     start(access_all());
     auto from_a = udp4_frame(ip4("224.0.0.251"), ip4("192.0.2.1"));

@@ -102,6 +102,15 @@ TEST(Options, a_bad_line_in_the_ini_file_is_named) {
     EXPECT_NE(r.error.find("queery-interval"), std::string::npos) << r.error;
 }
 
+TEST(Options, static_groups_for_both_families) {
+    const auto r = parse({"--static-group", "10:239.1.1.1:2,3", "--static-group", "10:[ff0e::1]:4"});
+    ASSERT_TRUE(r.config) << r.error;
+    EXPECT_EQ(r.config->static_groups.at({10, *IpAddr::parse("239.1.1.1")}), PortSet::of({2, 3}));
+    EXPECT_EQ(r.config->static_groups.at({10, *IpAddr::parse("ff0e::1")}), PortSet::of({4}));
+    EXPECT_FALSE(parse({"--static-group", "10:10.0.0.1:2"}).config);
+    EXPECT_FALSE(parse({"--static-group", "10:239.1.1.1"}).config);
+}
+
 TEST(Options, help_is_available) {
     const auto r = parse({"--help"});
     EXPECT_NE(r.help.find("--fast-leave"), std::string::npos);

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# testpmd-style benchmark: DPDK's own io forwarding, then l2snoop, on the same
+# ports and the same single forwarding core, in one run; prints Mpps and the
+# ratio l2snoop / testpmd for 1, 1K and 64K registered groups at fan-out 1 and 4.
+#
+#   port 0     net_pcap, rx_pcap=<64-byte multicast frames>, infinite_rx=1 (the generator)
+#   port 1..4  net_null, no-rx=1 (sinks)
+#
+# testpmd io-forwards port 0 to port 1; l2snoop forwards by its multicast FDB
+# (groups registered as static memberships on ports 1..fan-out). Rates are
+# frames received on port 0 per second, sampled between 2 s and 5 s after start.
+# Usage: scripts/bench.sh [SECONDS]   (as root; uses hugepages if it can mount them)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECS=${1:-3}
+scripts/setup.sh >/dev/null
+ninja -C build dataplane/l2snoop >/dev/null
+BIN=build/dataplane/l2snoop
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill -INT "$p" 2>/dev/null; done; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+# Hugepages when possible (as a deployment would); otherwise 4 KiB pages.
+MEM=(--no-huge -m 2048)
+if [ "$(cat /proc/sys/vm/nr_hugepages)" -lt 1024 ]; then echo 1024 > /proc/sys/vm/nr_hugepages 2>/dev/null || true; fi
+mkdir -p /dev/hugepages
+mountpoint -q /dev/hugepages || mount -t hugetlbfs none /dev/hugepages 2>/dev/null || true
+if mountpoint -q /dev/hugepages && [ "$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)" -ge 512 ]; then MEM=(--in-memory); fi
+
+vdevs() {  # vdevs PCAP FANOUT TXQ: net_pcap has one tx queue per tx_pcap argument
+  local tx=""
+  for _ in $(seq 1 "$3"); do tx="$tx,tx_pcap=/dev/null"; done
+  echo "--vdev=net_pcap0,rx_pcap=$1,infinite_rx=1$tx"
+  for p in $(seq 1 "$2"); do echo "--vdev=net_null$p,no-rx=1"; done
+}
+
+testpmd_mpps() {  # testpmd_mpps PCAP
+  local out=$WORK/testpmd.log
+  # shellcheck disable=SC2046
+  (sleep $((SECS + 2)); echo) | timeout $((SECS + 20)) dpdk-testpmd -l 0,1 "${MEM[@]}" --no-pci --file-prefix "bench-tp$$" \
+      $(vdevs "$1" 1 1) --log-level='*:error' -- --forward-mode=io --nb-cores=1 --stats-period 1 \
+      --total-num-mbufs=65536 >"$out" 2>&1 || true
+  # Port 0's Rx-pps over the steady seconds (skip the first two samples).
+  awk '/Port statistics/ {n++} /Rx-pps/ && n>2 {c++; if (c % 2 == 1) {s += $2; k++}} END {if (k) printf "%.2f", s / k / 1e6; else print "0"}' "$out"
+}
+
+l2snoop_mpps() {  # l2snoop_mpps PCAP INI FANOUT
+  local log=$WORK/l2snoop.log prefix="bench-l2s$$"
+  # shellcheck disable=SC2046
+  # One worker: its tx queue plus the control thread's.
+  "$BIN" -l 1 "${MEM[@]}" --no-pci --file-prefix "$prefix" $(vdevs "$1" "$3" 2) --log-level='*:error' -- \
+      --config "$2" --mbufs 131071 >"$log" 2>&1 &
+  local pid=$!
+  PIDS+=("$pid")
+  for _ in $(seq 1 150); do grep -q '^l2snoop: ready' "$log" && break; sleep 0.2; done
+  if ! grep -q '^l2snoop: ready' "$log"; then
+    echo "bench.sh: l2snoop did not start: $(head -3 "$log")" >&2
+    echo 0
+    return
+  fi
+  sleep 2
+  local a b
+  a=$(/usr/bin/python3 scripts/l2snoopctl --prefix "$prefix" --json stats | /usr/bin/python3 -c 'import json,sys,time; print(json.load(sys.stdin)["port0"]["rx"], time.time())')
+  sleep "$SECS"
+  b=$(/usr/bin/python3 scripts/l2snoopctl --prefix "$prefix" --json stats | /usr/bin/python3 -c 'import json,sys,time; print(json.load(sys.stdin)["port0"]["rx"], time.time())')
+  kill -INT "$pid"
+  wait "$pid" 2>/dev/null || true
+  echo "$a $b" | awk '{printf "%.2f", ($3 - $1) / ($4 - $2) / 1e6}'
+}
+
+echo "l2snoop benchmark: 64-byte frames, 1 forwarding core, memory: ${MEM[*]}"
+printf '%-8s %-7s %14s %14s %8s\n' groups fanout "testpmd Mpps" "l2snoop Mpps" ratio
+for groups in 1 1024 65536; do
+  for fanout in 1 4; do
+    /usr/bin/python3 scripts/gen_bench_pcap.py "$WORK/g.pcap" "$WORK/g.ini" "$groups" "$fanout"
+    t=$(testpmd_mpps "$WORK/g.pcap")
+    l=$(l2snoop_mpps "$WORK/g.pcap" "$WORK/g.ini" "$fanout")
+    printf '%-8s %-7s %14s %14s %8s\n' "$groups" "$fanout" "$t" "$l" "$(awk -v l="$l" -v t="$t" 'BEGIN {if (t > 0) printf "%.2f", l / t; else print "-"}')"
+  done
+done
