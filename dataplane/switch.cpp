@@ -38,6 +38,7 @@ constexpr unsigned kRingSize = 1024;
 constexpr std::uint64_t kLinkCheckNs = 100'000'000;  // link polling: 100 ms
 constexpr std::uint64_t kSnapshotNs = 250'000'000;   // telemetry snapshot: 250 ms
 constexpr long kIdleSleepNs = 100'000;               // control thread idle: <= 100 us
+constexpr Nanos kLearnRefreshNs = 1'000'000'000;     // a confirmed source skips lookups for 1 s
 
 }  // namespace
 
@@ -52,6 +53,12 @@ struct Switch::Worker {
     // Punt token buckets per ingress port (tokens scaled by 1e9 for integer math).
     std::uint64_t tokens[kMaxPorts] = {};
     std::uint64_t last_refill = 0;
+    // Per ingress port: the last source (vid << 48 | MAC) confirmed on that
+    // port, and until when it needs no lookup. A stream's frames share their
+    // source, so most frames skip the unicast table; age refreshes then come
+    // at most once a second, against 300 s aging.
+    std::uint64_t seen_key[kMaxPorts] = {};
+    Nanos seen_until[kMaxPorts] = {};
     WorkerCounters c;
 };
 
@@ -382,6 +389,8 @@ void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
     // Stage 1: parse and classify the whole burst, queue lookups.
     unsigned nm = 0, nu = 0;
     unsigned midx[kMaxBurst], uidx[kMaxBurst];
+    std::uint8_t same_as[kMaxBurst];  // frame -> the lookup slot it shares, 0xff: none
+    std::memset(same_as, 0xff, sizeof same_as);
     const IpAddr* groups[kMaxBurst];
     const IpAddr* sources[kMaxBurst];
     VlanId mvids[kMaxBurst], uvids[kMaxBurst];
@@ -422,10 +431,14 @@ void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
         vids[i] = *vid;
         // Learning: a known source on this port refreshes its age in place;
         // anything else is an event for the control thread.
-        if (!f.src_mac.is_multicast()) {
+        std::uint64_t src_key = std::uint64_t{*vid} << 48;
+        for (int b = 0; b < 6; ++b) src_key |= std::uint64_t{f.src_mac.b[b]} << (40 - 8 * b);
+        if (!f.src_mac.is_multicast() && (src_key != w.seen_key[in] || now_ns >= w.seen_until[in])) {
             UnicastFdb::Entry* e = ufdb_->find(*vid, f.src_mac);
             if (e != nullptr && e->port.load(std::memory_order_relaxed) == in) {
                 UnicastFdb::touch(*e, now_ns);
+                w.seen_key[in] = src_key;
+                w.seen_until[in] = now_ns + kLearnRefreshNs;
             } else {
                 LearnEvent ev{};
                 std::memcpy(ev.mac, f.src_mac.b.data(), 6);
@@ -455,6 +468,11 @@ void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
         }
         keep[i] = true;
         if (f.cls == FrameClass::mcast_data) {
+            // A frame of the same stream as the last one queued reuses its lookup.
+            if (nm > 0 && mvids[nm - 1] == *vid && *groups[nm - 1] == f.group && *sources[nm - 1] == f.src) {
+                same_as[i] = static_cast<std::uint8_t>(nm - 1);
+                continue;
+            }
             midx[nm] = i;
             mvids[nm] = *vid;
             groups[nm] = &f.group;
@@ -476,6 +494,8 @@ void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
     std::optional<PortSet> fdb[kMaxBurst];
     for (unsigned k = 0; k < nm; ++k)
         if (mhits >> k & 1) fdb[midx[k]] = mports[k];
+    for (unsigned i = 0; i < n; ++i)
+        if (same_as[i] != 0xff && (mhits >> same_as[i] & 1)) fdb[i] = mports[same_as[i]];
     std::optional<PortId> dst[kMaxBurst];
     for (unsigned k = 0; k < nu; ++k)
         if (uhits >> k & 1) dst[uidx[k]] = uports[k];

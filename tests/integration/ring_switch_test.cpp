@@ -365,6 +365,46 @@ TEST_F(RingSwitch, static_groups_forward_without_reports_and_survive_snooping) {
     EXPECT_EQ(receivers(f), std::vector<unsigned>{3}) << "the static port stays when snooping removes the group";
 }
 
+TEST_F(RingSwitch, a_burst_mixing_streams_is_forwarded_per_stream) {
+    Config c = access_all();
+    c.unregistered = UnregisteredPolicy::drop;
+    start(c);
+    inject(2, report("239.1.1.1"));
+    inject(3, report("239.1.1.2"));
+    run();
+    drain_all();
+    // A, A, B, A, from one source, and A from another source: consecutive
+    // frames of one stream share a lookup; the others must not.
+    const auto a = udp4_frame(ip4("239.1.1.1"), ip4("192.0.2.1"));
+    const auto b = udp4_frame(ip4("239.1.1.2"), ip4("192.0.2.1"));
+    const auto a2 = udp4_frame(ip4("239.1.1.1"), ip4("192.0.2.2"));
+    for (const auto* f : {&a, &a, &b, &a, &a2}) inject(0, *f);
+    sw_->worker_iteration(0);
+    EXPECT_EQ(take(2).size(), 4u);
+    EXPECT_EQ(take(3).size(), 1u);
+    EXPECT_TRUE(take(1).empty());
+}
+
+TEST_F(RingSwitch, a_station_moving_ports_is_relearned_despite_the_learning_cache) {
+    start(access_all());
+    auto from = udp4_frame(ip4("224.0.0.251"), ip4("192.0.2.1"));
+    const std::uint8_t mac_a[6] = {0x02, 0, 0, 0, 0, 0xaa};
+    std::copy(mac_a, mac_a + 6, from.begin() + 6);
+    auto to = udp4_frame(ip4("224.0.0.251"), ip4("192.0.2.1"));
+    std::copy(mac_a, mac_a + 6, to.begin());
+    to[11] = 0xbb;
+    for (unsigned port : {1u, 2u}) {
+        inject(port, from);
+        run();
+        inject(port, from);  // now cached as confirmed on `port`
+        run();
+        drain_all();
+        inject(3, to);
+        sw_->worker_iteration(0);
+        EXPECT_EQ(receivers(to), std::vector<unsigned>{port});
+    }
+}
+
 TEST_F(RingSwitch, unicast_follows_the_learned_port) {
     start(access_all());
     auto from_a = udp4_frame(ip4("224.0.0.251"), ip4("192.0.2.1"));
