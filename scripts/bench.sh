@@ -53,9 +53,14 @@ l2snoop_mpps() {  # l2snoop_mpps PCAP INI FANOUT
       --config "$2" --mbufs 131071 >"$log" 2>&1 &
   local pid=$!
   PIDS+=("$pid")
-  for _ in $(seq 1 150); do grep -q '^l2snoop: ready' "$log" && break; sleep 0.2; done
-  if ! grep -q '^l2snoop: ready' "$log"; then
-    echo "bench.sh: l2snoop did not start: $(head -3 "$log")" >&2
+  for _ in $(seq 1 300); do
+    grep -qs '^l2snoop: ready' "$log" && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  if ! grep -qs '^l2snoop: ready' "$log"; then
+    echo "bench.sh: l2snoop did not start: $(head -3 "$log" 2>/dev/null)" >&2
+    kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
     echo 0
     return
   fi
