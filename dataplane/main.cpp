@@ -4,6 +4,7 @@
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
+#include <rte_pdump.h>
 
 #include <csignal>
 #include <memory>
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "dataplane/log.h"
 #include "dataplane/options.h"
 #include "dataplane/switch.h"
 #include "dataplane/telemetry.h"
@@ -61,6 +63,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "l2snoop: EAL initialisation failed: %s\n", rte_strerror(rte_errno));
         return 2;
     }
+    register_log_types();
     std::vector<std::string> args(argv + eal + 1, argv + argc);
     const ParseResult opts = parse_options(args);
     if (!opts.help.empty()) {
@@ -92,6 +95,8 @@ int main(int argc, char** argv) {
         return 2;
     }
     register_telemetry(sw);
+    // dpdk-dumpcap support; needs the multi-process shared config (hugepages).
+    if (rte_pdump_init() != 0) L2S_LOG(dataplane, INFO, "packet capture (dpdk-dumpcap) unavailable: %s\n", rte_strerror(rte_errno));
     g_sw = sw;
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);

@@ -11,6 +11,7 @@
 
 #include <net/if.h>
 
+#include "dataplane/log.h"
 #include "fdb/bytes.h"
 
 namespace l2snoop {
@@ -538,9 +539,20 @@ void Switch::apply(Actions& a) {
             case FdbAction::Kind::set_source: s = mfdb_->set_source(f.vid, f.group, f.source, f.ports); break;
             case FdbAction::Kind::remove_source: s = mfdb_->remove_source(f.vid, f.group, f.source); break;
         }
-        if (s != FdbStatus::ok) ++ctl_.fdb_errors;
+        if (s != FdbStatus::ok) {
+            ++ctl_.fdb_errors;
+            L2S_LOG(snooping, WARNING, "multicast FDB refused %s in VLAN %u: %s\n", f.group.to_string().c_str(), f.vid,
+                    std::string(to_string(s)).c_str());
+        } else if (f.kind == FdbAction::Kind::set_group || f.kind == FdbAction::Kind::remove_group) {
+            L2S_LOG(snooping, DEBUG, "VLAN %u group %s -> ports %s\n", f.vid, f.group.to_string().c_str(),
+                    f.kind == FdbAction::Kind::remove_group ? "(removed)" : f.ports.to_string().c_str());
+        }
     }
-    for (const auto& r : a.routers) vlans_.set_router_ports(r.vid, r.family, r.ports);
+    for (const auto& r : a.routers) {
+        vlans_.set_router_ports(r.vid, r.family, r.ports);
+        L2S_LOG(snooping, INFO, "VLAN %u %s router ports: %s\n", r.vid, r.family == IpFamily::v4 ? "IGMP" : "MLD",
+                r.ports.to_string().c_str());
+    }
     for (const auto& f : a.flood) vlans_.set_flood_all(f.vid, f.family, f.flood);
     for (const auto& s : a.send) {
         const std::vector<std::uint8_t> frame = build_frame(s.msg, switch_mac_, s.src, s.dst);
@@ -627,6 +639,7 @@ void Switch::check_links() {
     for (PortId p : ports_) {
         if (up.contains(p) == before.contains(p)) continue;
         ++ctl_.link_changes;
+        L2S_LOG(dataplane, INFO, "port %u link %s\n", p, up.contains(p) ? "up" : "down");
         snooper_.set_port_up(p, up.contains(p), t, actions_);
         if (!up.contains(p)) ufdb_->flush_port(p);
     }
