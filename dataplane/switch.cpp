@@ -371,7 +371,7 @@ void Switch::replicate(rte_mbuf* pkt, const ParsedFrame& f, VlanId vid, PortSet 
         fan_out(pkt, as_is);
 }
 
-PortSet Switch::egress(Worker&, const ParsedFrame& f, PortId in, VlanId vid, std::optional<PortSet> fdb) const {
+PortSet Switch::egress(const ParsedFrame& f, PortId in, VlanId vid, std::optional<PortSet> fdb) const {
     const PortSet members = vlans_.members(vid) - PortSet::of({in});
     if (f.cls != FrameClass::mcast_data) return members;
     const IpFamily fam = f.group.family();
@@ -509,7 +509,7 @@ void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
         if (f.cls == FrameClass::unicast && dst[i]) {
             out = *dst[i] == in ? PortSet{} : PortSet::of({*dst[i]}) & vlans_.members(vids[i]);
         } else {
-            out = egress(w, f, in, vids[i], fdb[i]);
+            out = egress(f, in, vids[i], fdb[i]);
             if (f.cls != FrameClass::mcast_data || !fdb[i]) bump(w.c.flooded[in]);
         }
         replicate(pkts[i], f, vids[i], out, &w);

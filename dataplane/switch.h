@@ -126,7 +126,7 @@ private:
     // Worker side.
     void process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n);
     std::optional<VlanId> ingress_vlan(const ParsedFrame& f, PortId in) const;
-    PortSet egress(Worker& w, const ParsedFrame& f, PortId in, VlanId vid, std::optional<PortSet> fdb_hit) const;
+    PortSet egress(const ParsedFrame& f, PortId in, VlanId vid, std::optional<PortSet> fdb_hit) const;
     // Sends `pkt` to `ports`, sharing the mbuf among ports that want the same
     // bytes and building one header+clone variant for those that need the
     // VLAN tag changed. Consumes `pkt`. `txq` selects worker or control queues.

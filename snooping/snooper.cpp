@@ -533,18 +533,8 @@ void Snooper::send_last_member_query(VlanId vid, const IpAddr& group, Group& g, 
     const IpFamily f = group.family();
     const FamilyState& fs = v.fam(f);
     const EffectiveTimers T = timers(fs);
-    Message q;
-    q.family = f;
-    q.type = MessageType::query;
-    q.group = group;
-    q.max_response = std::chrono::duration_cast<std::chrono::milliseconds>(T.last_member_query_interval);
-    const bool v3 = f == IpFamily::v4 ? (cfg_.igmp_version == 3 || running(fs.v3_querier_until, now))
-                                      : (cfg_.mld_version == 2 || running(fs.v3_querier_until, now));
-    q.version = static_cast<std::uint8_t>(f == IpFamily::v4 ? (v3 ? 3 : 2) : (v3 ? 2 : 1));
-    if (v3) {
-        q.qrv = static_cast<std::uint8_t>(std::min(T.robustness, 7u));
-        q.qqi = std::chrono::duration_cast<std::chrono::seconds>(T.query_interval);
-    }
+    Message q = make_query(fs, f, group, T.last_member_query_interval, now);
+    const bool v3 = q.version == (f == IpFamily::v4 ? 3 : 2);
     const PortSet ports = g.lmq_ports & up_;
     if (v3 && !g.lmq_sources.empty()) {
         Message gss = q;
@@ -657,15 +647,15 @@ void Snooper::update_flood(VlanId vid, IpFamily f, Time now, Actions& out) {
     }
 }
 
-void Snooper::send_general_query(VlanId vid, IpFamily f, PortSet ports, Time now, Actions& out) {
-    const FamilyState& fs = vlans_.at(vid).fam(f);
+Message Snooper::make_query(const FamilyState& fs, IpFamily f, const IpAddr& group, Duration max_response,
+                            Time now) const {
     const EffectiveTimers T = timers(fs);
     Message q;
     q.family = f;
     q.type = MessageType::query;
-    q.group = unspecified(f);
-    q.max_response = std::chrono::duration_cast<std::chrono::milliseconds>(T.query_response_interval);
-    // Never inject v2 queries into a v3 network (RFC 4541 §2.1.1-4).
+    q.group = group;
+    q.max_response = std::chrono::duration_cast<std::chrono::milliseconds>(max_response);
+    // Our configured version, but never v2 queries into a v3 network (RFC 4541 §2.1.1-4).
     const bool v3 = f == IpFamily::v4 ? (cfg_.igmp_version == 3 || running(fs.v3_querier_until, now))
                                       : (cfg_.mld_version == 2 || running(fs.v3_querier_until, now));
     q.version = static_cast<std::uint8_t>(f == IpFamily::v4 ? (v3 ? 3 : 2) : (v3 ? 2 : 1));
@@ -673,6 +663,13 @@ void Snooper::send_general_query(VlanId vid, IpFamily f, PortSet ports, Time now
         q.qrv = static_cast<std::uint8_t>(std::min(T.robustness, 7u));
         q.qqi = std::chrono::duration_cast<std::chrono::seconds>(T.query_interval);
     }
+    return q;
+}
+
+void Snooper::send_general_query(VlanId vid, IpFamily f, PortSet ports, Time now, Actions& out) {
+    const FamilyState& fs = vlans_.at(vid).fam(f);
+    const EffectiveTimers T = timers(fs);
+    const Message q = make_query(fs, f, unspecified(f), T.query_response_interval, now);
     ports &= up_;
     if (ports.empty()) return;
     out.send.push_back({vid, ports, q, fs.address, default_destination(q)});

@@ -105,8 +105,8 @@ protected:
     void drain_all() {
         for (unsigned p = 0; p < kPorts; ++p) take(p);
     }
-    // Ports (indices) that received exactly one copy of a frame whose bytes
-    // after the L2 header equal `payload_of` (tag form aside).
+    // Port indices that transmitted a frame equal to `sent` past the MACs and
+    // any VLAN tag (one entry per copy); everything transmitted is consumed.
     std::vector<unsigned> receivers(const std::vector<std::uint8_t>& sent) {
         std::vector<unsigned> who;
         const std::size_t off = sent[12] == 0x81 ? 16 : 12;
