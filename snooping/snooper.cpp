@@ -100,8 +100,20 @@ void Snooper::add_vlan(VlanId vid, PortSet members, bool snooping, Time now, Act
         fs.next_query = now;
         publish_routers(vid, f, now, out);
         update_flood(vid, f, now, out);
+        if (snooping) send_mrd_solicitation(vid, f, up_members(v), out);
     }
     schedule(now, TimerKind::vlan, vid);
+}
+
+// Asks multicast routers to announce themselves (RFC 4286 §5): at start-up and
+// when a port comes up.
+void Snooper::send_mrd_solicitation(VlanId vid, IpFamily f, PortSet ports, Actions& out) {
+    if (ports.empty()) return;
+    Message sol;
+    sol.family = f;
+    sol.type = MessageType::mrd_solicitation;
+    sol.group = unspecified(f);
+    out.send.push_back({vid, ports, sol, vlans_.at(vid).fam(f).address, default_destination(sol)});
 }
 
 void Snooper::set_port_up(PortId port, bool up, Time now, Actions& out) {
@@ -114,12 +126,7 @@ void Snooper::set_port_up(PortId port, bool up, Time now, Actions& out) {
                 // A querier asks a new port at once (RFC 4541 §2.1.1-4) rather
                 // than leaving its hosts unheard until the next general query.
                 if (v.fam(f).is_querier) send_general_query(vid, f, PortSet::of({port}), now, out);
-                // Ask routers behind the new port to announce themselves (RFC 4286 §5).
-                Message sol;
-                sol.family = f;
-                sol.type = MessageType::mrd_solicitation;
-                sol.group = unspecified(f);
-                out.send.push_back({vid, PortSet::of({port}), sol, v.fam(f).address, default_destination(sol)});
+                send_mrd_solicitation(vid, f, PortSet::of({port}), out);
                 publish_routers(vid, f, now, out);
             }
         }

@@ -225,6 +225,7 @@ private:
     void update_flood(VlanId vid, IpFamily f, Time now, Actions& out);
     void run_vlan_timers(VlanId vid, Time now, Actions& out);
     void send_general_query(VlanId vid, IpFamily f, PortSet ports, Time now, Actions& out);
+    void send_mrd_solicitation(VlanId vid, IpFamily f, PortSet ports, Actions& out);
     Message make_query(const FamilyState& fs, IpFamily f, const IpAddr& group, Duration max_response, Time now) const;
     void schedule(Time at, TimerKind kind, VlanId vid, const IpAddr& group = {});
     Time membership_deadline(const Membership& m, Time now) const;

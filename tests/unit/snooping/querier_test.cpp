@@ -270,6 +270,15 @@ TEST(Querier, a_port_coming_up_gets_an_mrd_solicitation) {
     EXPECT_EQ(sol, 2) << "IPv4 and IPv6";
 }
 
+TEST(Querier, mrd_solicitations_go_out_at_startup) {
+    Harness h;
+    int sol = 0;
+    for (const auto& s : h.take_sent())
+        sol += s.msg.type == MessageType::mrd_solicitation && s.ports == PortSet::first(4) &&
+               (s.dst == A("224.0.0.2") || s.dst == A("ff02::2"));
+    EXPECT_EQ(sol, 2) << "IPv4 and IPv6, on every up port of the VLAN";
+}
+
 TEST(Querier, startup_queries_rebuild_membership_after_restart) {
     // A restarted switch knows nothing; its startup queries make hosts report
     // within the query response interval, well before the first regular query.
