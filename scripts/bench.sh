@@ -18,7 +18,10 @@ ninja -C build dataplane/l2snoop >/dev/null
 BIN=build/dataplane/l2snoop
 WORK=$(mktemp -d)
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill -INT "$p" 2>/dev/null; done; rm -rf "$WORK"; }
+cleanup() {
+  for p in "${PIDS[@]}"; do kill -INT "$p" 2>/dev/null; done
+  rm -rf "$WORK" /var/run/dpdk/bench-tp$$ /var/run/dpdk/bench-l2s$$
+}
 trap cleanup EXIT
 
 # Hugepages when possible (as a deployment would); otherwise 4 KiB pages.

@@ -148,5 +148,7 @@ int main(int argc, char** argv) {
     //   echo 1024 > /proc/sys/vm/nr_hugepages; mount -t hugetlbfs none /dev/hugepages
     const char* huge = std::getenv("L2SNOOP_BENCH_HUGEPAGES");
     init_eal(argv[0], "2048", huge != nullptr && huge[0] == '1');
-    return Catch::Session().run(argc, argv);
+    const int rc = Catch::Session().run(argc, argv);
+    cleanup_eal();
+    return rc;
 }

@@ -11,6 +11,7 @@ cases=(
   "--no-such-option|no-such-option"
   "--config /nonexistent.ini|--config"
 )
+trap 'rm -rf "/var/run/dpdk/cli$$"' EXIT
 echo "1..${#cases[@]}"
 i=0
 for c in "${cases[@]}"; do

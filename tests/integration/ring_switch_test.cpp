@@ -429,6 +429,6 @@ int main(int argc, char** argv) {
     ::testing::InitGoogleTest(&argc, argv);
     l2snoop::test::init_eal(argv[0], "512");
     const int rc = RUN_ALL_TESTS();
-    rte_eal_cleanup();
+    l2snoop::test::cleanup_eal();
     return rc;
 }

@@ -18,6 +18,8 @@ namespace l2snoop::test {
 // side by side. Without hugepages (tests) it reserves `memory_mb`; with
 // `hugepages` (benchmarks) it uses the hugetlbfs mount. Aborts on failure.
 void init_eal(const char* prog, const char* memory_mb = "256", bool hugepages = false);
+// rte_eal_cleanup() and removal of this process's runtime directory.
+void cleanup_eal();
 
 class Qsbr {
 public:

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,13 @@ void init_eal(const char* prog, const char* memory_mb, bool hugepages) {
         std::fprintf(stderr, "rte_eal_init failed: %s\n", rte_strerror(rte_errno));
         std::exit(1);
     }
+}
+
+void cleanup_eal() {
+    const std::string dir = rte_eal_get_runtime_dir();
+    rte_eal_cleanup();
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);  // /var/run/dpdk/<prefix>: ours alone
 }
 
 }  // namespace l2snoop::test
