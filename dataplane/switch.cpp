@@ -53,7 +53,7 @@ struct Switch::Worker {
     rte_ring* learn = nullptr;
     // Punt token buckets per ingress port (tokens scaled by 1e9 for integer math).
     std::uint64_t tokens[kMaxPorts] = {};
-    std::uint64_t last_refill = 0;
+    Nanos last_refill = 0;  // when the punt buckets were last refilled
     // Per ingress port: the last source (vid << 48 | MAC) confirmed on that
     // port, and until when it needs no lookup. A stream's frames share their
     // source, so most frames skip the unicast table; age refreshes then come
@@ -396,13 +396,13 @@ void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
     const IpAddr* sources[kMaxBurst];
     VlanId mvids[kMaxBurst], uvids[kMaxBurst];
     const MacAddr* umacs[kMaxBurst];
+    // One clock read per burst: learning ages and the punt bucket both use it.
     const Nanos now_ns = static_cast<Nanos>(now().count());
 
     // Refill the port's punt bucket (rate in frames/s, tokens scaled by 1e9).
     {
-        const std::uint64_t tsc = rte_get_tsc_cycles();
-        const std::uint64_t dt_ns = w.last_refill ? (tsc - w.last_refill) * 1'000'000'000u / tsc_hz_ : 0;
-        w.last_refill = tsc;
+        const std::uint64_t dt_ns = w.last_refill ? now_ns - w.last_refill : 0;
+        w.last_refill = now_ns;
         const std::uint64_t cap = std::uint64_t{cfg_.punt_burst} * 1'000'000'000u;
         w.tokens[in] = std::min(cap, w.tokens[in] + dt_ns * cfg_.punt_rate);
     }

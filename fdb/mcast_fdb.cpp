@@ -12,13 +12,6 @@ constexpr std::memory_order kRelease = std::memory_order_release;
 
 bool valid_vid(VlanId vid) { return vid <= kMaxVlanId; }
 
-void copy_ip(std::uint8_t* out, const IpAddr& a) {
-    if (a.is_v4())
-        std::memcpy(out, a.v4().b.data(), 4);
-    else
-        std::memcpy(out, a.v6().b.data(), 16);
-}
-
 }  // namespace
 
 MulticastFdb::MacKey MulticastFdb::mac_key(VlanId vid, const MacAddr& mac) {
@@ -32,14 +25,14 @@ MulticastFdb::GroupKey MulticastFdb::group_key(VlanId vid, const IpAddr& group) 
     GroupKey k{};
     k.vid = vid;
     k.family = static_cast<std::uint8_t>(group.family());
-    copy_ip(k.group, group);
+    std::memcpy(k.group, group.bytes().data(), group.size());
     return k;
 }
 
 MulticastFdb::SourceKey MulticastFdb::source_key(VlanId vid, const IpAddr& group, const IpAddr& source) {
     SourceKey k{};
     k.g = group_key(vid, group);
-    copy_ip(k.source, source);
+    std::memcpy(k.source, source.bytes().data(), source.size());
     return k;
 }
 

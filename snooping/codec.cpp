@@ -107,13 +107,6 @@ IpAddr read_addr(IpFamily fam, const std::uint8_t* p) {
 
 std::size_t addr_len(IpFamily fam) { return fam == IpFamily::v4 ? 4 : 16; }
 
-void write_addr(std::uint8_t* p, const IpAddr& a) {
-    if (a.is_v4())
-        std::memcpy(p, a.v4().b.data(), 4);
-    else
-        std::memcpy(p, a.v6().b.data(), 16);
-}
-
 // Reads `n` source addresses at `p`, which the caller has bounds-checked.
 std::vector<IpAddr> read_sources(IpFamily fam, const std::uint8_t* p, std::size_t n) {
     std::vector<IpAddr> out;
@@ -313,20 +306,18 @@ std::uint32_t clamp_u32(std::int64_t v) {
     return static_cast<std::uint32_t>(std::clamp<std::int64_t>(v, 0, 0xffffffff));
 }
 
+void put_addr(std::vector<std::uint8_t>& out, const IpAddr& a) {
+    out.insert(out.end(), a.bytes().begin(), a.bytes().begin() + static_cast<long>(a.size()));
+}
+
 void put_sources(std::vector<std::uint8_t>& out, const std::vector<IpAddr>& sources) {
-    for (const auto& s : sources) {
-        const std::size_t at = out.size();
-        out.resize(at + (s.is_v4() ? 4 : 16));
-        write_addr(out.data() + at, s);
-    }
+    for (const auto& s : sources) put_addr(out, s);
 }
 
 void put16(std::vector<std::uint8_t>& out, std::uint16_t v) {
     out.push_back(static_cast<std::uint8_t>(v >> 8));
     out.push_back(static_cast<std::uint8_t>(v));
 }
-
-void put_addr(std::vector<std::uint8_t>& out, const IpAddr& a) { put_sources(out, {a}); }
 
 void put_records(std::vector<std::uint8_t>& out, const Message& m) {
     put16(out, 0);  // reserved
