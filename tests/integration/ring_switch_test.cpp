@@ -11,6 +11,7 @@
 #include "dataplane/switch.h"
 #include "tests/unit/fdb/eal_env.h"
 #include "tests/unit/frames.h"
+#include "tests/unit/snooping/messages.h"
 
 namespace l2snoop::test {
 namespace {
@@ -119,27 +120,14 @@ protected:
         return who;
     }
     Switch::PortStats stats(unsigned p) { return sw_->port_stats(ports_->ids[p]); }
-    std::vector<std::uint8_t> report(const char* group, int version = 2) {
-        Message m;
-        m.type = MessageType::report;
-        m.version = static_cast<std::uint8_t>(version);
-        m.group = *IpAddr::parse(group);
-        return build_frame(m, MacAddr{{0x02, 0, 0, 0, 0, 0x21}}, *IpAddr::parse("10.0.0.21"));
+    // IGMP frames from the host 02:00:00:00:00:21 / 10.0.0.21, or from the
+    // router 02:00:00:00:00:01 at `src`.
+    static std::vector<std::uint8_t> frame(const Message& m, const char* src = "10.0.0.21", std::uint8_t mac = 0x21) {
+        return build_frame(m, MacAddr{{0x02, 0, 0, 0, 0, mac}}, *IpAddr::parse(src));
     }
-    std::vector<std::uint8_t> leave(const char* group) {
-        Message m;
-        m.type = MessageType::leave;
-        m.version = 2;
-        m.group = *IpAddr::parse(group);
-        return build_frame(m, MacAddr{{0x02, 0, 0, 0, 0, 0x21}}, *IpAddr::parse("10.0.0.21"));
-    }
-    std::vector<std::uint8_t> general_query(const char* src) {
-        Message m;
-        m.type = MessageType::query;
-        m.version = 2;
-        m.max_response = std::chrono::seconds(10);
-        return build_frame(m, MacAddr{{0x02, 0, 0, 0, 0, 0x01}}, *IpAddr::parse(src));
-    }
+    std::vector<std::uint8_t> report(const char* group) { return frame(v2_report(*IpAddr::parse(group))); }
+    std::vector<std::uint8_t> leave(const char* group) { return frame(test::leave(*IpAddr::parse(group))); }
+    std::vector<std::uint8_t> general_query(const char* src) { return frame(query(IpFamily::v4, 2), src, 0x01); }
 
     std::unique_ptr<RingPorts> ports_;
     std::unique_ptr<Switch> sw_;
