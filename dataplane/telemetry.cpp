@@ -56,20 +56,32 @@ int cmd_stats(const char*, const char* params, rte_tel_data* d) {
     return 0;
 }
 
-int cmd_mdb(const char*, const char* params, rte_tel_data* d) {
+// A command answering one string per row of a snapshot collection.
+template <class Row, class Format>
+int string_rows(const char* params, rte_tel_data* d, std::vector<Row> Switch::Snapshot::*rows, Format format) {
     if (!no_params(params)) return -1;
     const auto snap = g_switch->snapshot();
     rte_tel_data_start_array(d, RTE_TEL_STRING_VAL);
     if (!snap) return 0;
-    // One line per (VLAN, group, port): "vid group port mode timer [sources]".
-    for (const auto& m : snap->memberships) {
+    for (const Row& r : (*snap).*rows)
+        if (rte_tel_data_add_array_string(d, format(r).c_str()) != 0) break;  // telemetry output is bounded
+    return 0;
+}
+
+// "10/igmp", "10/mld": the key of per-VLAN, per-family answers.
+std::string family_key(const QuerierView& q) {
+    return std::to_string(q.vid) + (q.family == IpFamily::v4 ? "/igmp" : "/mld");
+}
+
+int cmd_mdb(const char*, const char* params, rte_tel_data* d) {
+    // One line per (VLAN, group, port): "vid group port P mode timer_ms T vN [source/timer ...]".
+    return string_rows(params, d, &Switch::Snapshot::memberships, [](const MembershipView& m) {
         std::string line = std::to_string(m.vid) + " " + m.group.to_string() + " port " + std::to_string(m.port) +
                            (m.exclude ? " exclude " : " include ") + "timer_ms " + ms(m.group_timer_left) + " v" +
                            std::to_string(m.compat_version);
         for (const auto& [s, t] : m.sources) line += " " + s.to_string() + (t.count() ? "/" + ms(t) : "/blocked");
-        if (rte_tel_data_add_array_string(d, line.c_str()) != 0) break;  // telemetry output is bounded
-    }
-    return 0;
+        return line;
+    });
 }
 
 int cmd_routers(const char*, const char* params, rte_tel_data* d) {
@@ -78,8 +90,7 @@ int cmd_routers(const char*, const char* params, rte_tel_data* d) {
     rte_tel_data_start_dict(d);
     if (!snap) return 0;
     for (const auto& q : snap->queriers) {
-        const std::string key = std::to_string(q.vid) + (q.family == IpFamily::v4 ? "/igmp" : "/mld");
-        rte_tel_data_add_dict_string(d, key.c_str(), q.router_ports.to_string().c_str());
+        rte_tel_data_add_dict_string(d, family_key(q).c_str(), q.router_ports.to_string().c_str());
     }
     return 0;
 }
@@ -90,26 +101,19 @@ int cmd_querier(const char*, const char* params, rte_tel_data* d) {
     rte_tel_data_start_dict(d);
     if (!snap) return 0;
     for (const auto& q : snap->queriers) {
-        const std::string key = std::to_string(q.vid) + (q.family == IpFamily::v4 ? "/igmp" : "/mld");
         const std::string v = !q.querier_present ? "none (no querier: memberships will time out)"
                               : q.we_are_querier ? "self " + q.querier.to_string()
                                                  : q.querier.to_string() + " expires_ms " + ms(q.other_querier_left);
-        rte_tel_data_add_dict_string(d, key.c_str(), v.c_str());
+        rte_tel_data_add_dict_string(d, family_key(q).c_str(), v.c_str());
     }
     return 0;
 }
 
 int cmd_fdb(const char*, const char* params, rte_tel_data* d) {
-    if (!no_params(params)) return -1;
-    const auto snap = g_switch->snapshot();
-    rte_tel_data_start_array(d, RTE_TEL_STRING_VAL);
-    if (!snap) return 0;
-    for (const auto& m : snap->macs) {
-        const std::string line = std::to_string(m.vid) + " " + m.mac.to_string() + " port " + std::to_string(m.port) +
-                                 (m.is_static ? " static" : "");
-        if (rte_tel_data_add_array_string(d, line.c_str()) != 0) break;
-    }
-    return 0;
+    return string_rows(params, d, &Switch::Snapshot::macs, [](const UnicastFdb::View& m) {
+        return std::to_string(m.vid) + " " + m.mac.to_string() + " port " + std::to_string(m.port) +
+               (m.is_static ? " static" : "");
+    });
 }
 
 int cmd_ports(const char*, const char* params, rte_tel_data* d) {
