@@ -13,6 +13,7 @@
 #include "fdb/mcast_fdb.h"
 #include "fdb/ucast_fdb.h"
 #include "tests/unit/fdb/eal_env.h"
+#include "tests/unit/frames.h"
 
 using namespace l2snoop;
 using namespace l2snoop::test;
@@ -125,10 +126,7 @@ TEST_CASE("unicast FDB lookups, 64K MACs") {
     UnicastFdb fdb(qsbr.get(), cfg);
     std::string err;
     REQUIRE(fdb.init(err));
-    auto mac = [](std::uint32_t n) {
-        return MacAddr{{0x02, 0, static_cast<std::uint8_t>(n >> 24), static_cast<std::uint8_t>(n >> 16),
-                        static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)}};
-    };
+    const auto mac = unicast_mac;
     for (std::uint32_t i = 0; i < 65536; ++i) REQUIRE(fdb.learn(1, mac(i), static_cast<PortId>(i % 8), 0) == LearnResult::learned);
     std::vector<MacAddr> probes;
     std::mt19937 rng(5);

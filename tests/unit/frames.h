@@ -65,6 +65,12 @@ inline std::vector<std::uint8_t> udp6_frame(Ipv6Addr group, Ipv6Addr src, std::s
     return f;
 }
 
+// The n-th locally administered unicast MAC, 02:00:nn:nn:nn:nn.
+inline MacAddr unicast_mac(std::uint32_t n) {
+    return MacAddr{{0x02, 0, static_cast<std::uint8_t>(n >> 24), static_cast<std::uint8_t>(n >> 16),
+                    static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)}};
+}
+
 inline Ipv4Addr ip4(const char* s) { return *Ipv4Addr::parse(s); }
 inline Ipv6Addr ip6(const char* s) { return *Ipv6Addr::parse(s); }
 

@@ -6,16 +6,14 @@
 
 #include "fdb/ucast_fdb.h"
 #include "tests/unit/fdb/eal_env.h"
+#include "tests/unit/frames.h"
 
 namespace l2snoop::test {
 namespace {
 
 constexpr Nanos kSecond = 1'000'000'000;
 
-MacAddr mac(std::uint32_t n) {
-    return MacAddr{{0x02, 0, static_cast<std::uint8_t>(n >> 24), static_cast<std::uint8_t>(n >> 16),
-                    static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)}};
-}
+MacAddr mac(std::uint32_t n) { return unicast_mac(n); }
 
 class UcastFdbTest : public ::testing::Test {
 protected:
