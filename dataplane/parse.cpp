@@ -95,10 +95,12 @@ DstClass classify_dst(const MacAddr& m) {
     return DstClass::other_multicast;
 }
 
-ParsedFrame& fail(ParsedFrame& f, Malformed why) {
+// The helpers below fill `f` in place and return nothing: a ParsedFrame is
+// never copied on the way out (a copy of freshly written bytes stalls on
+// store forwarding, which once cost a third of the parse).
+void fail(ParsedFrame& f, Malformed why) {
     f.cls = FrameClass::malformed;
     f.reason = why;
-    return f;
 }
 
 // A PIMv2 Hello (RFC 7761 §4.9.2): version 2, type 0 in the first byte.
@@ -106,7 +108,7 @@ bool is_pim_hello(const std::uint8_t* l4, std::size_t l4_len) {
     return l4_len >= 4 && l4[0] == ((2 << 4) | kPimTypeHello);
 }
 
-ParsedFrame& parse_ipv4(ParsedFrame& f, const std::uint8_t* data, std::size_t len) {
+void parse_ipv4(ParsedFrame& f, const std::uint8_t* data, std::size_t len) {
     const std::size_t off = f.l3_offset;
     if (len - off < 20) return fail(f, Malformed::truncated_ip);
     const std::uint8_t* ip = data + off;
@@ -118,7 +120,16 @@ ParsedFrame& parse_ipv4(ParsedFrame& f, const std::uint8_t* data, std::size_t le
     const std::size_t total = load_be16(ip + 2);
     // Shorter frames than `total` are cut; longer ones carry Ethernet padding.
     if (total < ihl || total > len - off) return fail(f, Malformed::bad_ip_length);
-    if (inet_checksum({ip, ihl}) != 0) return fail(f, Malformed::bad_ipv4_checksum);
+    // Header checksum; the usual 20-byte header as five 32-bit words.
+    if (ihl == 20) {
+        std::uint32_t w[5];
+        std::memcpy(w, ip, 20);
+        std::uint64_t sum = std::uint64_t{w[0]} + w[1] + w[2] + w[3] + w[4];
+        while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+        if (sum != 0xffff) return fail(f, Malformed::bad_ipv4_checksum);
+    } else if (inet_checksum({ip, ihl}) != 0) {
+        return fail(f, Malformed::bad_ipv4_checksum);
+    }
 
     for (std::size_t i = 20; i < ihl;) {
         const std::uint8_t type = ip[i];
@@ -141,32 +152,31 @@ ParsedFrame& parse_ipv4(ParsedFrame& f, const std::uint8_t* data, std::size_t le
     f.l4_present = frag_offset == 0;
     f.ttl = ip[8];
     f.l4_proto = ip[9];
-    f.src = IpAddr::v4_from(ip + 12);
-    f.group = IpAddr::v4_from(ip + 16);
-    const Ipv4Addr dst = f.group.v4();
+    f.src.set_v4(ip + 12);
+    f.group.set_v4(ip + 16);
+    const Ipv4Addr dst{{ip[16], ip[17], ip[18], ip[19]}};
     f.l4_offset = static_cast<std::uint16_t>(off + ihl);
     f.l4_length = static_cast<std::uint16_t>(total - ihl);
 
     // The MAC is already known to be 01:00:5e:0x:xx:xx; its low 23 bits must be the group's.
-    const std::uint8_t* m = f.dst_mac.b.data();
-    if (!dst.is_multicast() || m[3] != (dst.b[1] & 0x7f) || m[4] != dst.b[2] || m[5] != dst.b[3])
+    if (!dst.is_multicast() || data[3] != (dst.b[1] & 0x7f) || data[4] != dst.b[2] || data[5] != dst.b[3])
         return fail(f, Malformed::group_mac_mismatch);
 
     if (f.l4_proto == kIpProtoIgmp) {
         if (f.fragment) return fail(f, Malformed::fragmented_control);
         f.cls = FrameClass::control;
         f.control = ControlKind::igmp;
-        return f;
+        return;
     }
     if (f.l4_proto == kIpProtoPim && dst == kAllPimRouters4 && f.l4_present &&
         is_pim_hello(data + f.l4_offset, f.l4_length)) {
         if (f.fragment) return fail(f, Malformed::fragmented_control);
         f.cls = FrameClass::control;
         f.control = ControlKind::pim_hello;
-        return f;
+        return;
     }
     f.cls = dst.is_link_local_multicast() ? FrameClass::link_local_mcast : FrameClass::mcast_data;
-    return f;
+    return;
 }
 
 // Hop-by-Hop options (RFC 8200 §4.2): TLVs; we only look for Router Alert.
@@ -186,7 +196,7 @@ bool scan_hbh_options(ParsedFrame& f, const std::uint8_t* opts, std::size_t n) {
     return true;
 }
 
-ParsedFrame& parse_ipv6(ParsedFrame& f, const std::uint8_t* data, std::size_t len) {
+void parse_ipv6(ParsedFrame& f, const std::uint8_t* data, std::size_t len) {
     const std::size_t off = f.l3_offset;
     if (len - off < 40) return fail(f, Malformed::truncated_ip);
     const std::uint8_t* ip = data + off;
@@ -196,11 +206,12 @@ ParsedFrame& parse_ipv6(ParsedFrame& f, const std::uint8_t* data, std::size_t le
     // Payload length 0 means a jumbogram (RFC 2675), which Ethernet cannot carry.
     if (payload == 0 || payload > len - off - 40) return fail(f, Malformed::bad_ip_length);
     f.ttl = ip[7];
-    f.src = IpAddr::v6_from(ip + 8);
-    f.group = IpAddr::v6_from(ip + 24);
-    const Ipv6Addr dst = f.group.v6();
+    f.src.set_v6(ip + 8);
+    f.group.set_v6(ip + 24);
+    Ipv6Addr dst;
+    std::memcpy(dst.b.data(), ip + 24, 16);
     // The MAC is 33:33:xx:xx:xx:xx; it must carry the group's low 32 bits.
-    if (!dst.is_multicast() || std::memcmp(f.dst_mac.b.data() + 2, dst.b.data() + 12, 4) != 0)
+    if (!dst.is_multicast() || std::memcmp(data + 2, ip + 36, 4) != 0)
         return fail(f, Malformed::group_mac_mismatch);
 
     // Walk the extension header chain (RFC 8200 §4) within the payload.
@@ -245,30 +256,36 @@ ParsedFrame& parse_ipv6(ParsedFrame& f, const std::uint8_t* data, std::size_t le
             if (f.fragment) return fail(f, Malformed::fragmented_control);
             f.cls = FrameClass::control;
             f.control = is_mld_type(f.icmp6_type) ? ControlKind::mld : ControlKind::mrd6;
-            return f;
+            return;
         }
     }
     if (f.l4_present && next == kIpProtoPim && dst == kAllPimRouters6 && is_pim_hello(p, f.l4_length)) {
         if (f.fragment) return fail(f, Malformed::fragmented_control);
         f.cls = FrameClass::control;
         f.control = ControlKind::pim_hello;
-        return f;
+        return;
     }
     // ff02::1 is always flooded; ff00::/15 (reserved, interface-local) should
     // never be on a link (RFC 4541 §3) and is flooded rather than learned.
     if (dst.is_all_nodes() || dst.multicast_scope() <= 1) {
         f.cls = FrameClass::link_local_mcast;
-        return f;
+        return;
     }
     f.ipv6_link_scope = dst.multicast_scope() == 2;
     f.cls = FrameClass::mcast_data;
-    return f;
+    return;
 }
 
 }  // namespace
 
 ParsedFrame parse_frame(const std::uint8_t* data, std::size_t len) {
     ParsedFrame f;
+    parse_frame(data, len, f);
+    return f;
+}
+
+void parse_frame(const std::uint8_t* data, std::size_t len, ParsedFrame& f) {
+    f = ParsedFrame{};
     if (data == nullptr || len < 14) return fail(f, Malformed::truncated_l2);
     std::memcpy(f.dst_mac.b.data(), data, 6);
     std::memcpy(f.src_mac.b.data(), data + 6, 6);
@@ -294,10 +311,10 @@ ParsedFrame parse_frame(const std::uint8_t* data, std::size_t len) {
     f.l3_offset = static_cast<std::uint16_t>(off + 2);
 
     switch (f.dst_class) {
-        case DstClass::unicast: f.cls = FrameClass::unicast; return f;
-        case DstClass::broadcast: f.cls = FrameClass::broadcast; return f;
-        case DstClass::ieee_reserved: f.cls = FrameClass::reserved; return f;
-        case DstClass::other_multicast: f.cls = FrameClass::other_multicast; return f;
+        case DstClass::unicast: f.cls = FrameClass::unicast; return;
+        case DstClass::broadcast: f.cls = FrameClass::broadcast; return;
+        case DstClass::ieee_reserved: f.cls = FrameClass::reserved; return;
+        case DstClass::other_multicast: f.cls = FrameClass::other_multicast; return;
         case DstClass::ipv4_multicast:
             if (type == kEtherTypeIpv4) return parse_ipv4(f, data, len);
             break;
@@ -308,7 +325,6 @@ ParsedFrame parse_frame(const std::uint8_t* data, std::size_t len) {
     // A group MAC in the IP ranges carrying something else is bridged as
     // ordinary multicast: IGMP/MLD state never restricts non-IP (RFC 4541 §2.1.2-4).
     f.cls = FrameClass::other_multicast;
-    return f;
 }
 
 }  // namespace l2snoop

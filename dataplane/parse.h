@@ -64,6 +64,7 @@ struct VlanTag {
     std::uint8_t pcp = 0;
     bool dei = false;
     VlanId vid = 0;  // 0: priority-tagged
+    friend bool operator==(const VlanTag&, const VlanTag&) = default;
 };
 
 inline constexpr std::uint8_t kIpProtoIgmp = 2;
@@ -104,8 +105,11 @@ struct ParsedFrame {
     // The VLAN the frame was tagged with on the wire: outer tag's VID, 0 if
     // untagged or priority-tagged.
     constexpr VlanId wire_vid() const { return tag_count ? outer.vid : 0; }
+    friend bool operator==(const ParsedFrame&, const ParsedFrame&) = default;
 };
 
 ParsedFrame parse_frame(const std::uint8_t* data, std::size_t len);
+// The same, into `out` (the workers' form: no copy of the result).
+void parse_frame(const std::uint8_t* data, std::size_t len, ParsedFrame& out);
 
 }  // namespace l2snoop

@@ -4,6 +4,7 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include <rte_prefetch.h>
 
 #include <algorithm>
 #include <cstring>
@@ -60,6 +61,7 @@ struct Switch::Worker {
     // at most once a second, against 300 s aging.
     std::uint64_t seen_key[kMaxPorts] = {};
     Nanos seen_until[kMaxPorts] = {};
+    ParsedFrame frames[kMaxBurst];  // process_burst's scratch
     WorkerCounters c;
 };
 
@@ -384,17 +386,17 @@ PortSet Switch::egress(const ParsedFrame& f, PortId in, VlanId vid, std::optiona
 }
 
 void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
-    ParsedFrame frames[kMaxBurst];
+    // Per frame: what stage 3 does with it, and the lookup slot it reads.
+    enum : std::uint8_t { kGone, kMcast, kUnicast, kFlood };
+    ParsedFrame* const frames = w.frames;  // worker scratch: nothing to initialise per burst
     VlanId vids[kMaxBurst];
-    bool keep[kMaxBurst];
-    // Stage 1: parse and classify the whole burst, queue lookups.
+    std::uint8_t kind[kMaxBurst], slot[kMaxBurst];
+    // Multicast lookups, one per run of frames of the same stream (VLAN, group, source).
     unsigned nm = 0, nu = 0;
-    unsigned midx[kMaxBurst], uidx[kMaxBurst];
-    std::uint8_t same_as[kMaxBurst];  // frame -> the lookup slot it shares, 0xff: none
-    std::memset(same_as, 0xff, sizeof same_as);
+    VlanId mvids[kMaxBurst], uvids[kMaxBurst];
     const IpAddr* groups[kMaxBurst];
     const IpAddr* sources[kMaxBurst];
-    VlanId mvids[kMaxBurst], uvids[kMaxBurst];
+    std::uint8_t mfirst[kMaxBurst];  // slot -> the first frame of its run
     const MacAddr* umacs[kMaxBurst];
     // One clock read per burst: learning ages and the punt bucket both use it.
     const Nanos now_ns = static_cast<Nanos>(now().count());
@@ -407,11 +409,15 @@ void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
         w.tokens[in] = std::min(cap, w.tokens[in] + dt_ns * cfg_.punt_rate);
     }
 
+    // Stage 1: parse and classify the whole burst, queue lookups.
+    constexpr unsigned kPrefetchAhead = 4;
+    for (unsigned i = 0; i < std::min(n, kPrefetchAhead); ++i) rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void*));
     for (unsigned i = 0; i < n; ++i) {
+        if (i + kPrefetchAhead < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + kPrefetchAhead], void*));
         rte_mbuf* m = pkts[i];
         ParsedFrame& f = frames[i];
-        f = parse_frame(rte_pktmbuf_mtod(m, const std::uint8_t*), rte_pktmbuf_data_len(m));
-        keep[i] = false;
+        parse_frame(rte_pktmbuf_mtod(m, const std::uint8_t*), rte_pktmbuf_data_len(m), f);
+        kind[i] = kGone;
         if (f.cls == FrameClass::malformed) {
             bump(w.c.drops[in][static_cast<int>(malformed_drop(f.reason))]);
             rte_pktmbuf_free(m);
@@ -432,8 +438,9 @@ void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
         vids[i] = *vid;
         // Learning: a known source on this port refreshes its age in place;
         // anything else is an event for the control thread.
-        std::uint64_t src_key = std::uint64_t{*vid} << 48;
-        for (int b = 0; b < 6; ++b) src_key |= std::uint64_t{f.src_mac.b[b]} << (40 - 8 * b);
+        std::uint64_t src_key = 0;
+        std::memcpy(&src_key, f.src_mac.b.data(), 6);
+        src_key |= std::uint64_t{*vid} << 48;
         if (!f.src_mac.is_multicast() && (src_key != w.seen_key[in] || now_ns >= w.seen_until[in])) {
             UnicastFdb::Entry* e = ufdb_->find(*vid, f.src_mac);
             if (e != nullptr && e->port.load(std::memory_order_relaxed) == in) {
@@ -467,52 +474,62 @@ void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
             bump(w.c.punted[in]);
             continue;
         }
-        keep[i] = true;
         if (f.cls == FrameClass::mcast_data) {
-            // A frame of the same stream as the last one queued reuses its lookup.
+            kind[i] = kMcast;
+            // A frame of the same stream as the last one queued shares its lookup and decision.
             if (nm > 0 && mvids[nm - 1] == *vid && *groups[nm - 1] == f.group && *sources[nm - 1] == f.src) {
-                same_as[i] = static_cast<std::uint8_t>(nm - 1);
+                slot[i] = static_cast<std::uint8_t>(nm - 1);
                 continue;
             }
-            midx[nm] = i;
+            slot[i] = static_cast<std::uint8_t>(nm);
+            mfirst[nm] = static_cast<std::uint8_t>(i);
             mvids[nm] = *vid;
             groups[nm] = &f.group;
             sources[nm] = &f.src;
             ++nm;
         } else if (f.cls == FrameClass::unicast) {
-            uidx[nu] = i;
+            kind[i] = kUnicast;
+            slot[i] = static_cast<std::uint8_t>(nu);
             uvids[nu] = *vid;
             umacs[nu] = &f.dst_mac;
             ++nu;
+        } else {
+            kind[i] = kFlood;
         }
     }
 
-    // Stage 2: bulk lookups for the whole burst.
+    // Stage 2: bulk lookups for the whole burst, one egress decision per stream.
     PortSet mports[kMaxBurst];
     PortId uports[kMaxBurst];
     const std::uint64_t mhits = nm ? mfdb_->lookup_bulk(nm, mvids, groups, sources, mports) : 0;
     const std::uint64_t uhits = nu ? ufdb_->lookup_bulk(nu, uvids, umacs, uports) : 0;
-    std::optional<PortSet> fdb[kMaxBurst];
-    for (unsigned k = 0; k < nm; ++k)
-        if (mhits >> k & 1) fdb[midx[k]] = mports[k];
-    for (unsigned i = 0; i < n; ++i)
-        if (same_as[i] != 0xff && (mhits >> same_as[i] & 1)) fdb[i] = mports[same_as[i]];
-    std::optional<PortId> dst[kMaxBurst];
-    for (unsigned k = 0; k < nu; ++k)
-        if (uhits >> k & 1) dst[uidx[k]] = uports[k];
+    for (unsigned k = 0; k < nm; ++k) {
+        const bool hit = mhits >> k & 1;
+        mports[k] = egress(frames[mfirst[k]], in, mvids[k], hit ? std::optional<PortSet>(mports[k]) : std::nullopt);
+    }
 
-    // Stage 3: decide and send.
+    // Stage 3: send.
     for (unsigned i = 0; i < n; ++i) {
-        if (!keep[i]) continue;
-        const ParsedFrame& f = frames[i];
         PortSet out;
-        if (f.cls == FrameClass::unicast && dst[i]) {
-            out = *dst[i] == in ? PortSet{} : PortSet::of({*dst[i]}) & vlans_.members(vids[i]);
-        } else {
-            out = egress(f, in, vids[i], fdb[i]);
-            if (f.cls != FrameClass::mcast_data || !fdb[i]) bump(w.c.flooded[in]);
+        switch (kind[i]) {
+            case kGone: continue;
+            case kMcast:
+                out = mports[slot[i]];
+                if (!(mhits >> slot[i] & 1)) bump(w.c.flooded[in]);
+                break;
+            case kUnicast:
+                if (uhits >> slot[i] & 1) {
+                    const PortId d = uports[slot[i]];
+                    out = d == in ? PortSet{} : PortSet::of({d}) & vlans_.members(vids[i]);
+                    break;
+                }
+                [[fallthrough]];  // unknown unicast floods
+            default:
+                out = egress(frames[i], in, vids[i], std::nullopt);
+                bump(w.c.flooded[in]);
+                break;
         }
-        replicate(pkts[i], f, vids[i], out, &w);
+        replicate(pkts[i], frames[i], vids[i], out, &w);
     }
 }
 

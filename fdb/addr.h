@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace l2snoop {
 
@@ -89,7 +90,7 @@ struct Ipv6Addr {
     friend constexpr auto operator<=>(const Ipv6Addr&, const Ipv6Addr&) = default;
 };
 
-enum class IpFamily : std::uint8_t { v4 = 4, v6 = 6 };
+enum class IpFamily : std::uint8_t { v4 = 0, v6 = 1 };  // v4 = 0: a zeroed IpAddr is 0.0.0.0
 
 // An IPv4 or IPv6 address in one value type, so snooping state for IGMP and MLD
 // is one code path. IPv4 sits in the first four bytes; the rest stay zero.
@@ -100,17 +101,27 @@ public:
         for (int i = 0; i < 4; ++i) b_[i] = a.b[i];
     }
     constexpr IpAddr(Ipv6Addr a) : family_(IpFamily::v6), b_(a.b) {}
-    // From wire bytes (4 or 16 of them), for the parser's hot path.
+    // From wire bytes (4 or 16 of them).
     static IpAddr v4_from(const std::uint8_t* p) {
         IpAddr a;
-        std::memcpy(a.b_.data(), p, 4);
+        a.set_v4(p);
         return a;
     }
     static IpAddr v6_from(const std::uint8_t* p) {
         IpAddr a;
-        a.family_ = IpFamily::v6;
-        std::memcpy(a.b_.data(), p, 16);
+        a.set_v6(p);
         return a;
+    }
+    // In place, for the parser's hot path: stores only, no temporary copied in
+    // (reading back a just-built temporary stalls on store forwarding).
+    void set_v4(const std::uint8_t* p) {
+        family_ = IpFamily::v4;
+        std::memcpy(b_.data(), p, 4);
+        std::memset(b_.data() + 4, 0, 12);
+    }
+    void set_v6(const std::uint8_t* p) {
+        family_ = IpFamily::v6;
+        std::memcpy(b_.data(), p, 16);
     }
 
     constexpr IpFamily family() const { return family_; }
@@ -130,6 +141,15 @@ public:
     static std::optional<IpAddr> parse(std::string_view text);
 
     friend constexpr auto operator<=>(const IpAddr&, const IpAddr&) = default;
+    // Two 8-byte compares instead of a memcmp call: the workers compare
+    // addresses of consecutive frames to share lookups. Unused bytes are zero.
+    friend constexpr bool operator==(const IpAddr& a, const IpAddr& b) {
+        if (std::is_constant_evaluated()) return a.family_ == b.family_ && a.b_ == b.b_;
+        std::uint64_t x[2], y[2];
+        std::memcpy(x, a.b_.data(), 16);
+        std::memcpy(y, b.b_.data(), 16);
+        return a.family_ == b.family_ && ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
+    }
 
 private:
     IpFamily family_ = IpFamily::v4;

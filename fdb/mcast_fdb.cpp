@@ -1,5 +1,7 @@
 #include "fdb/mcast_fdb.h"
 
+#include <bit>
+#include <cstddef>
 #include <cstring>
 
 namespace l2snoop {
@@ -15,9 +17,19 @@ bool valid_vid(VlanId vid) { return vid <= kMaxVlanId; }
 }  // namespace
 
 MulticastFdb::MacKey MulticastFdb::mac_key(VlanId vid, const MacAddr& mac) {
-    MacKey k{};
-    k.vid = vid;
-    std::memcpy(k.mac, mac.b.data(), 6);
+    // Built in a register and stored once: the hash reads the key as one
+    // 8-byte word, which would stall on store forwarding over piecewise stores.
+    static_assert(sizeof(MacKey) == 8 && offsetof(MacKey, mac) == 2);
+    std::uint64_t m = 0;
+    std::memcpy(&m, mac.b.data(), 6);
+    std::uint16_t v = vid;
+    std::uint64_t w;
+    if constexpr (std::endian::native == std::endian::little)
+        w = v | m << 16;
+    else
+        w = std::uint64_t{v} << 48 | m >> 16;
+    MacKey k;
+    std::memcpy(&k, &w, 8);
     return k;
 }
 

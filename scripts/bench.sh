@@ -10,6 +10,7 @@
 # (groups registered as static memberships on ports 1..fan-out). Rates are
 # frames received on port 0 per second, sampled between 2 s and 5 s after start.
 # Usage: scripts/bench.sh [SECONDS]   (as root; uses hugepages if it can mount them)
+#   BENCH_GROUPS="1 1024 65536" BENCH_FANOUTS="1 4" select the cases (these are the defaults).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-3}
@@ -65,6 +66,9 @@ l2snoop_mpps() {  # l2snoop_mpps PCAP INI FANOUT
   if ! grep -qs '^l2snoop: ready' "$log"; then
     # Seen only while other processes competed for the cores: say everything, skip the case.
     local rc=0
+    if command -v gdb >/dev/null && kill -0 "$pid" 2>/dev/null; then
+      gdb -p "$pid" -batch -ex "thread apply all bt 6" 2>/dev/null | grep -E '^(#|Thread)' >&2 || true
+    fi
     kill -9 "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null || rc=$?
     echo "bench.sh: l2snoop did not start within 60 s (exit $rc): $(tr '\n' ' ' < "$log" 2>/dev/null)" >&2
@@ -83,8 +87,8 @@ l2snoop_mpps() {  # l2snoop_mpps PCAP INI FANOUT
 
 echo "l2snoop benchmark: 64-byte frames, 1 forwarding core, memory: ${MEM[*]}"
 printf '%-8s %-7s %14s %14s %8s\n' groups fanout "testpmd Mpps" "l2snoop Mpps" ratio
-for groups in 1 1024 65536; do
-  for fanout in 1 4; do
+for groups in ${BENCH_GROUPS:-1 1024 65536}; do
+  for fanout in ${BENCH_FANOUTS:-1 4}; do
     /usr/bin/python3 scripts/gen_bench_pcap.py "$WORK/g.pcap" "$WORK/g.ini" "$groups" "$fanout"
     t=$(testpmd_mpps "$WORK/g.pcap")
     l=$(l2snoop_mpps "$WORK/g.pcap" "$WORK/g.ini" "$fanout")

@@ -181,5 +181,31 @@ TEST(Parser, random_bytes_never_break_invariants) {
     }
 }
 
+TEST(Parser, parsing_into_a_reused_frame_forgets_the_previous_frame) {
+    // Workers parse each burst into the same scratch frames: nothing of an
+    // earlier frame (tags, addresses, flags, reasons) may survive into a later one.
+    std::vector<std::vector<std::uint8_t>> frames = {
+        with_tag(with_tag(igmp_query_frame(), 10), 100, 0x88a8),
+        mld_report_frame(),
+        udp4_frame(ip4("239.1.2.3"), ip4("192.0.2.1")),
+        udp6_frame(ip6("ff0e::1:3"), ip6("2001:db8::1")),
+        std::vector<std::uint8_t>(20, 0xff),
+        std::vector<std::uint8_t>(5, 0x01),
+    };
+    std::mt19937 rng(777);
+    for (int i = 0; i < 2000; ++i) {
+        auto f = udp4_frame(ip4("239.1.2.3"), ip4("192.0.2.1"));
+        f[rng() % f.size()] ^= static_cast<std::uint8_t>(1 + rng() % 255);
+        frames.push_back(f);
+    }
+    ParsedFrame reused;
+    for (std::size_t round = 0; round < 2; ++round)
+        for (std::size_t i = 0; i < frames.size(); ++i) {
+            const auto& f = frames[(i * 7 + round) % frames.size()];
+            parse_frame(f.data(), f.size(), reused);
+            ASSERT_EQ(reused, parse(f)) << "frame " << i;
+        }
+}
+
 }  // namespace
 }  // namespace l2snoop::test
