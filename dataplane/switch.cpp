@@ -93,7 +93,12 @@ bool Switch::init(std::string& error) {
         error = "at most " + std::to_string(kMaxPorts) + " ports";
         return false;
     }
-    for (PortId p : ports_) port_cfg_[p] = cfg_.port(p);
+    for (PortId p : ports_) {
+        const PortConfig& pc = port_cfg_[p] = cfg_.port(p);
+        ingress_[p].untagged = pc.untagged_vid().value_or(0);
+        for (VlanId v = 1; v <= kMaxVlanId; ++v)
+            if (pc.carries(v)) ingress_[p].tagged[v >> 6] |= std::uint64_t{1} << (v & 63);
+    }
     for (const auto& [p, pc] : cfg_.ports)
         if (std::find(ports_.begin(), ports_.end(), p) == ports_.end()) {
             error = "--port " + std::to_string(p) + ": no such DPDK port (" + std::to_string(ports_.size()) + " found)";
@@ -259,13 +264,6 @@ bool Switch::init(std::string& error) {
 }
 
 // ---- worker -------------------------------------------------------------------
-
-std::optional<VlanId> Switch::ingress_vlan(const ParsedFrame& f, PortId in) const {
-    const PortConfig& pc = port_cfg_[in];
-    if (f.tag_count == 0 || f.outer.vid == 0) return pc.untagged_vid();  // untagged or priority-tagged
-    if (pc.carries(f.outer.vid)) return f.outer.vid;
-    return std::nullopt;
-}
 
 unsigned Switch::worker_iteration(unsigned wi) {
     Worker& w = *workers_[wi];

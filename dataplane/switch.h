@@ -125,7 +125,14 @@ private:
 
     // Worker side.
     void process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n);
-    std::optional<VlanId> ingress_vlan(const ParsedFrame& f, PortId in) const;
+    // The VLAN a frame arriving on `in` belongs to; nullopt: the port does not carry it.
+    std::optional<VlanId> ingress_vlan(const ParsedFrame& f, PortId in) const {
+        const Ingress& g = ingress_[in];
+        const VlanId v = f.wire_vid();  // 0: untagged or priority-tagged
+        if (v == 0) return g.untagged ? std::optional<VlanId>(g.untagged) : std::nullopt;
+        if (g.tagged[v >> 6] >> (v & 63) & 1) return v;
+        return std::nullopt;
+    }
     PortSet egress(const ParsedFrame& f, PortId in, VlanId vid, std::optional<PortSet> fdb_hit) const;
     // Sends `pkt` to `ports`, sharing the mbuf among ports that want the same
     // bytes and building one header+clone variant for those that need the
@@ -154,6 +161,13 @@ private:
     std::unique_ptr<UnicastFdb> ufdb_;
     std::vector<std::unique_ptr<Worker>> workers_;
     std::array<PortConfig, kMaxPorts> port_cfg_{};
+    // Per port, PortConfig flattened for the workers: the VLAN of untagged
+    // frames (0: none) and a bitmap of the VLANs it accepts tagged.
+    struct Ingress {
+        VlanId untagged = 0;
+        std::array<std::uint64_t, 64> tagged{};
+    };
+    std::array<Ingress, kMaxPorts> ingress_{};
     std::array<std::uint32_t, kMaxPorts> if_index_{};  // kernel interface whose carrier we follow, 0: none
     std::vector<VlanId> vlan_ids_;
     std::uint64_t tsc_hz_ = 0;

@@ -114,10 +114,15 @@ public:
     }
     // In place, for the parser's hot path: stores only, no temporary copied in
     // (reading back a just-built temporary stalls on store forwarding).
+    // Stored as two 8-byte words, the shape operator== reads them in: a load
+    // that spans two smaller stores cannot be forwarded from them.
     void set_v4(const std::uint8_t* p) {
         family_ = IpFamily::v4;
-        std::memcpy(b_.data(), p, 4);
-        std::memset(b_.data() + 4, 0, 12);
+        std::uint64_t lo = 0;
+        const std::uint64_t hi = 0;
+        std::memcpy(&lo, p, 4);
+        std::memcpy(b_.data(), &lo, 8);
+        std::memcpy(b_.data() + 8, &hi, 8);
     }
     void set_v6(const std::uint8_t* p) {
         family_ = IpFamily::v6;

@@ -50,7 +50,14 @@ testpmd_mpps() {  # testpmd_mpps PCAP
   awk '/Port statistics/ {n++} /Rx-pps/ && n>2 {c++; if (c % 2 == 1) {s += $2; k++}} END {if (k) printf "%.2f", s / k / 1e6; else print "0"}' "$out"
 }
 
-l2snoop_mpps() {  # l2snoop_mpps PCAP INI FANOUT
+l2snoop_mpps() {  # l2snoop_mpps PCAP INI FANOUT: one retry if it does not start
+  local r
+  r=$(l2snoop_try "$@")
+  if [ "$r" = 0 ]; then echo "bench.sh: retrying once" >&2; r=$(l2snoop_try "$@"); fi
+  echo "$r"
+}
+
+l2snoop_try() {
   local log=$WORK/l2snoop.log prefix="bench-l2s$$"
   # shellcheck disable=SC2046
   # One worker: its tx queue plus the control thread's.
