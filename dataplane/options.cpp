@@ -100,7 +100,7 @@ po::options_description describe() {
     opt("igmp-version", "2|3: version of the queries we send (default 3)");
     opt("mld-version", "1|2 (default 2)");
     opt("querier", "on|off (default off)");
-    many("querier-address", "VID=IPv4 or VID=IPv6 link-local (default 0.0.0.0 / ::)");
+    many("querier-address", "VID=IPv4 or VID=IPv6 link-local (default 0.0.0.0 / the switch's EUI-64 link-local)");
     opt("no-querier-policy", "snoop|flood (default snoop)");
     opt("robustness", "robustness variable (default 2)");
     opt("query-interval", "default 125s");

@@ -227,6 +227,10 @@ bool Switch::init(std::string& error) {
     if (!ports_.empty()) rte_eth_macaddr_get(ports_[0], &mac);
     std::memcpy(switch_mac_.b.data(), mac.addr_bytes, 6);
     switch_mac_.b[0] = (switch_mac_.b[0] | 0x02) & 0xfe;  // locally administered, unicast
+    // MLD queries need a link-local source: the switch MAC's modified EUI-64 (RFC 4291 App. A).
+    const auto& m = switch_mac_.b;
+    snooper_.set_default_querier_address6(Ipv6Addr{{0xfe, 0x80, 0, 0, 0, 0, 0, 0, static_cast<std::uint8_t>(m[0] ^ 0x02), m[1],
+                                                    m[2], 0xff, 0xfe, m[3], m[4], m[5]}});
 
     // VLANs: members and untagged egress from the port configuration.
     std::map<VlanId, std::pair<PortSet, PortSet>> vl;  // vid -> (members, untagged)

@@ -6,12 +6,18 @@
 #   port 2  h2   VLAN 10  IGMPv3 + MLDv2 host, member of 239.1.1.1 and ff0e::1:3
 #   port 3  h3   VLAN 10  no memberships
 #   port 4  h4   VLAN 20  member of 239.1.1.1 (another VLAN: must get nothing from VLAN 10)
+#   port 5  t1   trunk, VLANs 10 and 20 tagged: a host that speaks 802.1Q (scapy, as
+#                this kernel has no VLAN devices), member of 239.1.1.1 in VLAN 10
+#   port 6  r1   VLAN 10  the multicast router: the Linux kernel's IGMPv3/MLDv2 querier
+#                (a bridge with mcast_querier on), elected over the switch's own
 #
 # Hosts are Linux network namespaces joined to the switch by veth pairs; the
 # switch runs on net_af_packet ports bound to the switch-side veths and is the
-# querier of both VLANs. The demo shows who receives the streams, the switch's
-# group table, then a leave and the prune. It cleans up after itself, also on
-# Ctrl-C. `--tap` prints the checks as TAP (the end-to-end test uses it).
+# querier of VLAN 20 (and of VLAN 10 until r1 wins the election). The demo
+# shows who receives the streams, the switch's group and router tables, a
+# tagged stream entering on the trunk, then a leave and the prune. It cleans up
+# after itself, also on Ctrl-C. `--tap` prints the checks as TAP (the
+# end-to-end test uses it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,8 +37,8 @@ BIN=${L2SNOOP_BIN:-build/dataplane/l2snoop}
 TAG=l2s$$                  # names unique to this run
 PREFIX=$TAG                # EAL --file-prefix, telemetry socket directory
 WORK=$(mktemp -d)
-HOSTS=(src h1 h2 h3 h4)
-VLANS=(10 10 10 10 20)
+HOSTS=(src h1 h2 h3 h4 t1 r1)
+VLANS=(10 10 10 10 20 trunk 10)
 SW_PID=""
 
 cleanup() {
@@ -58,9 +64,23 @@ for i in "${!HOSTS[@]}"; do
   sysctl -qw "net.ipv6.conf.$TAG-p$i.disable_ipv6=1"
   ip link set "$TAG-p$i" up
   in_ns "$h" ip link set lo up
-  in_ns "$h" ip addr add "10.$v.0.$((i + 1))/24" dev eth0
   in_ns "$h" ip link set eth0 up
-  in_ns "$h" ip route add 224.0.0.0/4 dev eth0
+  case $h in
+    t1) ;;  # speaks only through scapy, tagged
+    r1)     # the router: a kernel bridge acting as IGMPv3 and MLDv2 querier from 10.10.0.250
+      in_ns r1 ip link add br0 type bridge mcast_snooping 1 mcast_querier 1 mcast_query_use_ifaddr 1 \
+        mcast_igmp_version 3 mcast_mld_version 2 mcast_query_interval 2000 mcast_query_response_interval 200 \
+        mcast_last_member_interval 20 mcast_startup_query_interval 100
+      in_ns r1 ip link set eth0 master br0
+      in_ns r1 ip addr add 10.10.0.250/24 dev br0
+      # A fixed link-local, usable at once (no DAD): the MLD queries' source from the first one.
+      in_ns r1 ip link set br0 addrgenmode none
+      in_ns r1 ip addr add fe80::250/64 dev br0 nodad
+      in_ns r1 ip link set br0 up ;;
+    *)
+      in_ns "$h" ip addr add "10.$v.0.$((i + 1))/24" dev eth0
+      in_ns "$h" ip route add 224.0.0.0/4 dev eth0 ;;
+  esac
 done
 in_ns h1 sysctl -qw net.ipv4.conf.eth0.force_igmp_version=2
 
@@ -68,7 +88,7 @@ in_ns h1 sysctl -qw net.ipv4.conf.eth0.force_igmp_version=2
 vdevs=() ports=()
 for i in "${!HOSTS[@]}"; do
   vdevs+=("--vdev=net_af_packet$i,iface=$TAG-p$i,qpairs=2")
-  ports+=(--port "$i:access:${VLANS[$i]}")
+  if [ "${VLANS[$i]}" = trunk ]; then ports+=(--port "$i:trunk:10,20"); else ports+=(--port "$i:access:${VLANS[$i]}"); fi
 done
 "$BIN" -l 0 --no-huge -m 512 --no-pci --file-prefix "$PREFIX" "${vdevs[@]}" --log-level='*:warning' -- \
   "${ports[@]}" --querier on --querier-address 10=10.10.0.254 --querier-address 20=10.20.0.254 \
@@ -88,15 +108,28 @@ in_ns h1 ip addr add 239.1.1.1/32 dev eth0 autojoin
 in_ns h2 ip addr add 239.1.1.1/32 dev eth0 autojoin
 in_ns h2 ip -6 addr add ff0e::1:3/128 dev eth0 autojoin
 in_ns h4 ip addr add 239.1.1.1/32 dev eth0 autojoin
+# t1 joins 239.1.1.1 in VLAN 10 with tagged IGMPv2 reports (two, as a host does).
+in_ns t1 /usr/bin/python3 - <<'PY'
+from scapy.all import Ether, Dot1Q, IP, sendp, conf
+from scapy.layers.inet import IPOption_Router_Alert
+from scapy.contrib.igmp import IGMP
+conf.verb = 0
+r = (Ether(src="02:00:00:00:00:05", dst="01:00:5e:01:01:01") / Dot1Q(vlan=10) /
+     IP(src="10.10.0.6", dst="239.1.1.1", ttl=1, options=[IPOption_Router_Alert()]) / IGMP(type=0x16, gaddr="239.1.1.1"))
+sendp([r, r], iface="eth0", inter=0.5)
+PY
 sleep 3
 
 # Sends 100 datagrams to each group from src and counts, per host, what arrived.
 stream() {
   local round=$1 pids=()
-  for h in h1 h2 h3 h4; do
+  for h in h1 h2 h3 h4 r1; do
     in_ns "$h" timeout 6 tcpdump -l -n -i eth0 udp port 5000 >"$WORK/$round.$h" 2>/dev/null &
     pids+=($!)
   done
+  # On the trunk only what arrives tagged with VLAN 10 counts.
+  in_ns t1 timeout 6 tcpdump -l -n -e -i eth0 vlan 10 and udp port 5000 >"$WORK/$round.t1" 2>/dev/null &
+  pids+=($!)
   sleep 1.5
   in_ns src /usr/bin/python3 - <<'PY'
 import socket, struct, time
@@ -125,7 +158,7 @@ check() {  # check DESCRIPTION GOT WANT
   fi
 }
 failed=0
-[ $TAP -eq 1 ] && echo "1..10"
+[ $TAP -eq 1 ] && echo "1..18"
 
 say ""
 say "== 100 datagrams to 239.1.1.1 and 100 to ff0e::1:3 from src (VLAN 10)"
@@ -136,16 +169,51 @@ check "h2 (MLDv2 member) receives ff0e::1:3" "$(count 1 h2 '> ff0e::1:3')" 100
 check "h3 (no membership) receives nothing of 239.1.1.1" "$(count 1 h3 '> 239.1.1.1')" 0
 check "h1 and h3 (no MLD membership) receive nothing of ff0e::1:3" "$(( $(count 1 h1 '> ff0e::1:3') + $(count 1 h3 '> ff0e::1:3') ))" 0
 check "h4 (member, but in VLAN 20) receives nothing from VLAN 10" "$(count 1 h4 '> 239.1.1.1')" 0
+check "t1 (trunk, tagged report) receives 239.1.1.1 tagged with VLAN 10" "$(count 1 t1 '> 239.1.1.1')" 100
+check "t1 (no MLD membership) receives nothing of ff0e::1:3" "$(count 1 t1 '> ff0e::1:3')" 0
+check "r1 (multicast router port) receives 239.1.1.1" "$(count 1 r1 '> 239.1.1.1')" 100
+check "r1 (multicast router port) receives ff0e::1:3" "$(count 1 r1 '> ff0e::1:3')" 100
 
 say ""
 say "== the switch's group table (scripts/l2snoopctl --prefix $PREFIX mdb show)"
 mdb=$(/usr/bin/python3 scripts/l2snoopctl --prefix "$PREFIX" mdb show)
 [ $TAP -eq 1 ] && printf '%s\n' "$mdb" | sed 's/^/# /' || printf '%s\n' "$mdb"
-check "mdb lists 239.1.1.1 on ports 1 and 2 of VLAN 10 and port 4 of VLAN 20" \
-  "$(printf '%s\n' "$mdb" | grep -cE 'vlan 10 +grp 239.1.1.1 +port (1|2) |vlan 20 +grp 239.1.1.1 +port 4 ')" 3
+check "mdb lists 239.1.1.1 on ports 1, 2 and 5 of VLAN 10 and port 4 of VLAN 20" \
+  "$(printf '%s\n' "$mdb" | grep -cE 'vlan 10 +grp 239.1.1.1 +port (1|2|5) |vlan 20 +grp 239.1.1.1 +port 4 ')" 4
+say ""
+say "== multicast routers and queriers (scripts/l2snoopctl --prefix $PREFIX routers)"
+routers=$(/usr/bin/python3 scripts/l2snoopctl --prefix "$PREFIX" routers)
+[ $TAP -eq 1 ] && printf '%s\n' "$routers" | sed 's/^/# /' || printf '%s\n' "$routers"
+check "port 6 (r1's queries) is the IGMP and MLD router port of VLAN 10" \
+  "$(printf '%s\n' "$routers" | grep -cE '^10/(igmp|mld) +6$')" 2
+say ""
+say "== queriers (scripts/l2snoopctl --prefix $PREFIX querier)"
+querier=$(/usr/bin/python3 scripts/l2snoopctl --prefix "$PREFIX" querier)
+[ $TAP -eq 1 ] && printf '%s\n' "$querier" | sed 's/^/# /' || printf '%s\n' "$querier"
+check "r1 queries VLAN 10; the switch VLAN 20 (MLD from a link-local)" \
+  "$(printf '%s\n' "$querier" | grep -cE '^10/igmp +10.10.0.250 |^10/mld +fe80::250 |^20/igmp +self 10.20.0.254$|^20/mld +self fe80::')" 4
 
 say ""
-say "== h1 leaves 239.1.1.1 (IGMPv2 leave; the switch asks, nobody answers, it prunes)"
+say "== 50 datagrams to 239.1.1.1 entering tagged with VLAN 20 on the trunk (from t1)"
+pids=()
+for h in h1 h2 h4; do
+  in_ns "$h" timeout 5 tcpdump -l -n -i eth0 udp port 5001 >"$WORK/3.$h" 2>/dev/null &
+  pids+=($!)
+done
+sleep 1.5
+in_ns t1 /usr/bin/python3 - <<'PY'
+from scapy.all import Ether, Dot1Q, IP, UDP, Raw, sendp, conf
+conf.verb = 0
+d = (Ether(src="02:00:00:00:00:05", dst="01:00:5e:01:01:01") / Dot1Q(vlan=20) /
+     IP(src="10.20.0.6", dst="239.1.1.1", ttl=4) / UDP(sport=5001, dport=5001) / Raw(b"tagged"))
+sendp([d] * 50, iface="eth0", inter=0.005)
+PY
+wait "${pids[@]}" || true
+check "h4 (VLAN 20 member, access port) receives them untagged" "$(count 3 h4 '> 239.1.1.1')" 50
+check "h1 and h2 (VLAN 10) receive none of them" "$(( $(count 3 h1 '> 239.1.1.1') + $(count 3 h2 '> 239.1.1.1') ))" 0
+
+say ""
+say "== h1 leaves 239.1.1.1 (IGMPv2 leave; the querier r1 asks, nobody on port 1 answers, the switch prunes)"
 in_ns h1 ip addr del 239.1.1.1/32 dev eth0
 sleep 1.5
 stream 2

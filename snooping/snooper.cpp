@@ -92,7 +92,7 @@ void Snooper::add_vlan(VlanId vid, PortSet members, bool snooping, Time now, Act
             fs.address = a != cfg_.querier_address4.end() ? IpAddr(a->second) : unspecified(f);
         } else {
             auto a = cfg_.querier_address6.find(vid);
-            fs.address = a != cfg_.querier_address6.end() ? IpAddr(a->second) : unspecified(f);
+            fs.address = IpAddr(a != cfg_.querier_address6.end() ? a->second : default_querier6_);
         }
         fs.is_querier = cfg_.querier && snooping;
         // Startup queries rebuild membership quickly after a restart (RFC 3376 §8.6-7).

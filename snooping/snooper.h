@@ -120,6 +120,11 @@ class Snooper {
 public:
     explicit Snooper(SnoopConfig cfg);
 
+    // The MLD querier's source where no --querier-address names one: set by
+    // the switch, before add_vlan, to its EUI-64 link-local (hosts ignore MLD
+    // queries from anything but a link-local, RFC 3810 §5.1.14). Default ::.
+    void set_default_querier_address6(const Ipv6Addr& a) { default_querier6_ = a; }
+
     // VLAN set-up (control plane configuration, not protocol input).
     void add_vlan(VlanId vid, PortSet members, bool snooping, Time now, Actions& out);
     void set_port_up(PortId port, bool up, Time now, Actions& out);
@@ -233,6 +238,7 @@ private:
     void erase_port_memberships(PortId port, Time now, Actions& out);
 
     SnoopConfig cfg_;
+    Ipv6Addr default_querier6_{};
     PortSet up_;
     std::map<VlanId, Vlan> vlans_;
     std::map<GroupKey, Group> groups_;
