@@ -302,10 +302,12 @@ void Switch::send_one(Worker* w, PortId port, rte_mbuf* m) {
         return;
     }
     // The control thread's own queue, one frame at a time (rare).
-    if (rte_eth_tx_burst(port, static_cast<std::uint16_t>(nworkers_), &m, 1) == 1)
+    if (rte_eth_tx_burst(port, static_cast<std::uint16_t>(nworkers_), &m, 1) == 1) {
         ++ctl_.sent;
-    else
+        bump(control_tx_[port]);
+    } else {
         rte_pktmbuf_free(m);
+    }
 }
 
 rte_mbuf* Switch::retag(rte_mbuf* pkt, const ParsedFrame& f, std::optional<VlanId> tag) {
@@ -740,6 +742,7 @@ void Switch::stop_ports() {
 
 Switch::PortStats Switch::port_stats(PortId p) const {
     PortStats s;
+    s.tx = control_tx_[p].load(std::memory_order_relaxed);
     for (const auto& w : workers_) {
         s.rx += w->c.rx[p].load(std::memory_order_relaxed);
         s.tx += w->c.tx[p].load(std::memory_order_relaxed);

@@ -153,6 +153,9 @@ private:
     unsigned nworkers_;
     std::atomic<bool> stop_{false};
     std::atomic<PortSet::Bits> up_mask_{0};
+    // Frames the control thread transmitted per port (queries, forwarded
+    // control frames); its single writer is the control thread.
+    std::array<std::atomic<std::uint64_t>, kMaxPorts> control_tx_{};
 
     rte_mempool* pool_ = nullptr;
     rte_rcu_qsbr* qsbr_ = nullptr;

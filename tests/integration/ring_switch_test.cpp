@@ -175,6 +175,8 @@ TEST_F(RingSwitch, registered_traffic_also_goes_to_router_ports) {
 
 TEST_F(RingSwitch, reports_go_to_the_router_port_only_and_queries_are_flooded) {
     start(access_all());
+    std::uint64_t tx_before[kPorts];
+    for (unsigned p = 0; p < kPorts; ++p) tx_before[p] = stats(p).tx;
     const auto q = general_query("10.0.0.1");
     inject(3, q);
     run();
@@ -183,6 +185,10 @@ TEST_F(RingSwitch, reports_go_to_the_router_port_only_and_queries_are_flooded) {
     inject(1, r);
     run();
     EXPECT_EQ(receivers(r), std::vector<unsigned>{3});
+    // The control thread sent these copies; the ports' tx counters include them.
+    EXPECT_EQ(stats(0).tx - tx_before[0], 1u);
+    EXPECT_EQ(stats(1).tx - tx_before[1], 1u);
+    EXPECT_EQ(stats(3).tx - tx_before[3], 1u);
 }
 
 TEST_F(RingSwitch, leave_on_a_fast_leave_port_prunes_at_once) {
