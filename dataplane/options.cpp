@@ -133,6 +133,8 @@ po::options_description describe() {
     opt("burst", "rx/tx burst size (default 32, max 64)");
     opt("mbufs", "mbuf pool size (default: computed)");
     opt("punt-rate", "control frames per second per port (default 2000)");
+    opt("rx-queues", "rx queues per port, spread by RSS (default: one per worker where the port has RSS)");
+    many("queue-map", "(PORT,QUEUE,LCORE)[,(...)...]: which lcore polls which rx queue (default: round-robin)");
     return d;
 }
 
@@ -243,6 +245,32 @@ void apply_options(const po::variables_map& vm, Config& c) {
     if (auto s = str("mbufs")) c.mbufs = number<std::uint32_t>(*s, "mbufs", 1024, 1u << 24);
     if (auto s = str("punt-rate")) c.punt_rate = number<std::uint32_t>(*s, "punt-rate", 1, 10000000);
     if (auto s = str("punt-burst")) c.punt_burst = number<std::uint32_t>(*s, "punt-burst", 1, 1000000);
+    if (auto s = str("rx-queues")) c.rx_queues = number<std::uint16_t>(*s, "rx-queues", 1, 1024);
+    for (const auto& s : list("queue-map")) {
+        // "(0,0,1),(0,1,2)": triples in parentheses, spaces allowed.
+        std::string t;
+        for (char ch : s)
+            if (ch != ' ' && ch != '\t') t += ch;
+        const Bad bad{"--queue-map: '" + s + "' is not (PORT,QUEUE,LCORE)[,(PORT,QUEUE,LCORE)...]"};
+        std::size_t i = 0;
+        while (i < t.size()) {
+            if (t[i] != '(') throw bad;
+            const std::size_t close = t.find(')', i);
+            if (close == std::string::npos) throw bad;
+            const auto f = split(t.substr(i + 1, close - i - 1), ',');
+            if (f.size() != 3) throw bad;
+            Config::QueueMap m{port(f[0], "queue-map"), number<std::uint16_t>(f[1], "queue-map", 0, 1023),
+                               number<unsigned>(f[2], "queue-map", 0, 1023)};
+            for (const auto& o : c.queue_map)
+                if (o.port == m.port && o.queue == m.queue)
+                    throw Bad{"--queue-map: port " + f[0] + " queue " + f[1] + " is mapped twice"};
+            c.queue_map.push_back(m);
+            i = close + 1;
+            if (i < t.size() && t[i++] != ',') throw bad;
+            if (i == t.size() && t.back() == ',') throw bad;
+        }
+        if (t.empty()) throw bad;
+    }
 }
 
 }  // namespace

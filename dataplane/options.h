@@ -54,6 +54,18 @@ struct Config {
     std::uint32_t mbufs = 0;        // 0: sized by formula (see switch.cpp)
     std::uint32_t punt_rate = 2000;  // control frames per second per port
     std::uint32_t punt_burst = 200;  // bucket depth: control frames a port may send back to back
+    // Rx queues per port, spread by RSS on IP addresses (a stream stays on one
+    // queue, in order); 0: one per worker where the port has RSS, else one.
+    std::uint16_t rx_queues = 0;
+    // Which lcore polls which (port, rx queue), like l3fwd's --config;
+    // empty: the (port, queue) pairs are dealt round-robin to the workers.
+    struct QueueMap {
+        PortId port;
+        std::uint16_t queue;
+        unsigned lcore;
+        friend bool operator==(const QueueMap&, const QueueMap&) = default;
+    };
+    std::vector<QueueMap> queue_map;
 
     PortConfig port(PortId p) const {
         auto it = ports.find(p);

@@ -180,11 +180,21 @@ bool Switch::init(std::string& error) {
             return false;
         }
         const std::uint16_t txq = static_cast<std::uint16_t>(nworkers_ + 1);
-        // One rx queue, except where the PMD spreads received frames over all
-        // of its queues whether we poll them or not (net_af_packet's qpairs
-        // share a PACKET_FANOUT group): then every queue is polled.
+        // Where the PMD spreads received frames over all of its queues whether
+        // we poll them or not (net_af_packet's qpairs share a PACKET_FANOUT
+        // group), every queue is polled. Elsewhere: --rx-queues, or one per
+        // worker where the port hashes IP addresses (RSS), or one.
         const bool fanout = std::string_view(info.driver_name) == "net_af_packet";
-        const std::uint16_t rxq = fanout ? std::max<std::uint16_t>(1, info.max_rx_queues) : 1;
+        const std::uint64_t rss = info.flow_type_rss_offloads & RTE_ETH_RSS_IP;
+        std::uint16_t rxq = cfg_.rx_queues ? cfg_.rx_queues : rss && info.max_rx_queues > 1 ? static_cast<std::uint16_t>(std::min<unsigned>(nworkers_, info.max_rx_queues)) : 1;
+        for (const auto& m : cfg_.queue_map)
+            if (m.port == p) rxq = std::max<std::uint16_t>(rxq, static_cast<std::uint16_t>(m.queue + 1));
+        if (fanout) rxq = std::max<std::uint16_t>(1, info.max_rx_queues);
+        if (rxq > info.max_rx_queues) {
+            error = name + " (" + info.driver_name + "): " + std::to_string(rxq) + " rx queues wanted (--rx-queues/--queue-map), it has " +
+                    std::to_string(info.max_rx_queues);
+            return false;
+        }
         for (std::uint16_t q = 0; q < rxq; ++q) rx_queues.emplace_back(p, q);
         if_index_[p] = fanout ? info.if_index : 0;
         if (info.max_tx_queues < txq) {
@@ -193,6 +203,15 @@ bool Switch::init(std::string& error) {
             return false;
         }
         rte_eth_conf conf{};
+        if (rxq > 1 && !fanout) {
+            if (rss == 0) {
+                error = name + " (" + info.driver_name + "): cannot spread frames over " + std::to_string(rxq) +
+                        " rx queues: no RSS on IP addresses";
+                return false;
+            }
+            conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+            conf.rx_adv_conf.rss_conf.rss_hf = rss;  // a stream (same addresses) stays on one queue, in order
+        }
         // No RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE: multicast shares mbufs (refcnt > 1).
         if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
         if (int rc = rte_eth_dev_configure(p, rxq, txq, &conf); rc != 0) {
@@ -222,7 +241,31 @@ bool Switch::init(std::string& error) {
         }
         rte_eth_allmulticast_enable(p);
     }
-    for (std::size_t i = 0; i < rx_queues.size(); ++i) workers_[i % nworkers_]->rx.push_back(rx_queues[i]);
+    if (cfg_.queue_map.empty()) {
+        for (std::size_t i = 0; i < rx_queues.size(); ++i) workers_[i % nworkers_]->rx.push_back(rx_queues[i]);
+    } else {
+        // Every (port, queue) polled by exactly the lcore named for it.
+        for (const auto& m : cfg_.queue_map) {
+            const std::string what = "--queue-map (" + std::to_string(m.port) + "," + std::to_string(m.queue) + "," +
+                                     std::to_string(m.lcore) + "): ";
+            if (std::find(rx_queues.begin(), rx_queues.end(), std::pair{m.port, m.queue}) == rx_queues.end()) {
+                error = what + "no such port or rx queue";
+                return false;
+            }
+            const int wi = m.lcore < RTE_MAX_LCORE ? rte_lcore_index(static_cast<int>(m.lcore)) : -1;
+            if (wi < 0 || static_cast<unsigned>(wi) >= nworkers_) {
+                error = what + "lcore " + std::to_string(m.lcore) + " is not one of the EAL's -l lcores";
+                return false;
+            }
+            workers_[static_cast<unsigned>(wi)]->rx.emplace_back(m.port, m.queue);
+        }
+        for (const auto& [p, q] : rx_queues)
+            if (std::none_of(cfg_.queue_map.begin(), cfg_.queue_map.end(), [&](const Config::QueueMap& m) { return m.port == p && m.queue == q; })) {
+                error = "--queue-map: port " + std::to_string(p) + " rx queue " + std::to_string(q) +
+                        " is polled by no lcore (its frames would be lost)";
+                return false;
+            }
+    }
     rte_ether_addr mac{};
     if (!ports_.empty()) rte_eth_macaddr_get(ports_[0], &mac);
     std::memcpy(switch_mac_.b.data(), mac.addr_bytes, 6);

@@ -2,6 +2,8 @@
 // enqueued on a port's rx ring, the worker and control iterations are run by
 // hand, and what each port transmitted is read from its tx rings.
 #include <gtest/gtest.h>
+
+#include <functional>
 #include <rte_eth_ring.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
@@ -51,8 +53,10 @@ rte_mempool* test_pool() {
 
 class RingSwitch : public ::testing::Test {
 protected:
-    void start(Config cfg) {
+    // `adjust` may complete the configuration once the ring ports' ids are known.
+    void start(Config cfg, const std::function<void(Config&, const std::vector<PortId>&)>& adjust = {}) {
         ports_ = std::make_unique<RingPorts>();
+        if (adjust) adjust(cfg, ports_->ids);
         sw_ = std::make_unique<Switch>(std::move(cfg), ports_->ids, 1);
         std::string err;
         ASSERT_TRUE(sw_->init(err)) << err;
@@ -335,6 +339,41 @@ TEST_F(RingSwitch, malformed_and_reserved_frames_are_dropped_by_reason) {
     EXPECT_EQ(stats(0).drops[static_cast<int>(malformed_drop(Malformed::bad_ipv4_checksum))], 1u);
     EXPECT_EQ(stats(0).drops[static_cast<int>(Drop::reserved)], 1u);
     for (unsigned p = 1; p < kPorts; ++p) EXPECT_TRUE(take(p).empty());
+}
+
+TEST_F(RingSwitch, a_queue_map_naming_every_rx_queue_forwards) {
+    start(access_all(), [](Config& c, const std::vector<PortId>& ids) {
+        for (PortId p : ids) c.queue_map.push_back({p, 0, rte_get_main_lcore()});
+    });
+    const auto f = udp4_frame(ip4("239.1.1.1"), ip4("192.0.2.1"));
+    inject(0, f);
+    sw_->worker_iteration(0);
+    EXPECT_EQ(receivers(f), kAllBut0);
+}
+
+TEST_F(RingSwitch, rx_queue_settings_the_ports_cannot_honour_are_refused) {
+    struct Case {
+        std::function<void(Config&, const std::vector<PortId>&)> set;
+        const char* says;
+    };
+    const Case cases[] = {
+        {[](Config& c, auto&) { c.rx_queues = 2; }, "2 rx queues wanted"},
+        {[](Config& c, auto& ids) { c.queue_map = {{ids[0], 0, rte_get_main_lcore()}}; }, "polled by no lcore"},
+        {[](Config& c, auto& ids) {
+             for (PortId p : ids) c.queue_map.push_back({p, 0, 200});
+         },
+         "is not one of the EAL's -l lcores"},
+    };
+    for (const auto& k : cases) {
+        auto ports = std::make_unique<RingPorts>();
+        Config c = access_all();
+        k.set(c, ports->ids);
+        auto sw = std::make_unique<Switch>(std::move(c), ports->ids, 1);
+        std::string err;
+        EXPECT_FALSE(sw->init(err));
+        EXPECT_NE(err.find(k.says), std::string::npos) << err;
+        sw->stop_ports();
+    }
 }
 
 TEST_F(RingSwitch, static_groups_forward_without_reports_and_survive_snooping) {

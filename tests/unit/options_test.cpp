@@ -91,7 +91,18 @@ INSTANTIATE_TEST_SUITE_P(
                       BadCase{{"--querier-address", "10"}, "--querier-address"}, BadCase{{"--fast-leave", "1,x"}, "--fast-leave"},
                       BadCase{{"--allow-groups", "1:10.0.0.0/8"}, "--allow-groups"}, BadCase{{"--unregistered", "all"}, "--unregistered"},
                       BadCase{{"--burst", "0"}, "--burst"}, BadCase{{"--robustness", "0"}, "--robustness"},
-                      BadCase{{"--no-such-option"}, "no-such-option"}, BadCase{{"--config", "/nonexistent.ini"}, "--config"}));
+                      BadCase{{"--no-such-option"}, "no-such-option"}, BadCase{{"--config", "/nonexistent.ini"}, "--config"},
+                      BadCase{{"--rx-queues", "0"}, "--rx-queues"}, BadCase{{"--queue-map", "(0,0)"}, "--queue-map"},
+                      BadCase{{"--queue-map", "(0,0,1)(0,1,1)"}, "--queue-map"}, BadCase{{"--queue-map", "(0,0,1),"}, "--queue-map"},
+                      BadCase{{"--queue-map", "(0,0,1),(0,0,2)"}, "mapped twice"}, BadCase{{"--queue-map", "(0,x,1)"}, "--queue-map"}));
+
+TEST(Options, queue_map_takes_l3fwd_style_triples) {
+    const auto r = parse({"--rx-queues", "2", "--queue-map", "(0,0,1),(0, 1, 2)", "--queue-map", "(1,0,1)"});
+    ASSERT_TRUE(r.config) << r.error;
+    EXPECT_EQ(r.config->rx_queues, 2);
+    const std::vector<Config::QueueMap> want = {{0, 0, 1}, {0, 1, 2}, {1, 0, 1}};
+    EXPECT_EQ(r.config->queue_map, want);
+}
 
 TEST(Options, a_bad_line_in_the_ini_file_is_named) {
     const std::string path = ::testing::TempDir() + "l2snoop_bad.ini";
