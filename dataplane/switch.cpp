@@ -186,10 +186,17 @@ bool Switch::init(std::string& error) {
         // worker where the port hashes IP addresses (RSS), or one.
         const bool fanout = std::string_view(info.driver_name) == "net_af_packet";
         const std::uint64_t rss = info.flow_type_rss_offloads & RTE_ETH_RSS_IP;
-        std::uint16_t rxq = cfg_.rx_queues ? cfg_.rx_queues : rss && info.max_rx_queues > 1 ? static_cast<std::uint16_t>(std::min<unsigned>(nworkers_, info.max_rx_queues)) : 1;
+        std::uint16_t rxq = 1, mapped = 0;  // mapped: queues --queue-map names for this port
         for (const auto& m : cfg_.queue_map)
-            if (m.port == p) rxq = std::max<std::uint16_t>(rxq, static_cast<std::uint16_t>(m.queue + 1));
-        if (fanout) rxq = std::max<std::uint16_t>(1, info.max_rx_queues);
+            if (m.port == p) mapped = std::max<std::uint16_t>(mapped, static_cast<std::uint16_t>(m.queue + 1));
+        if (fanout)
+            rxq = std::max<std::uint16_t>(1, info.max_rx_queues);
+        else if (cfg_.rx_queues)
+            rxq = cfg_.rx_queues;
+        else if (mapped)
+            rxq = mapped;
+        else if (rss && info.max_rx_queues > 1)
+            rxq = static_cast<std::uint16_t>(std::min<unsigned>(nworkers_, info.max_rx_queues));
         if (rxq > info.max_rx_queues) {
             error = name + " (" + info.driver_name + "): " + std::to_string(rxq) + " rx queues wanted (--rx-queues/--queue-map), it has " +
                     std::to_string(info.max_rx_queues);
@@ -345,10 +352,11 @@ void Switch::send_one(Worker* w, PortId port, rte_mbuf* m) {
         return;
     }
     // The control thread's own queue, one frame at a time (rare).
+    bump(control_tx_[port]);
     if (rte_eth_tx_burst(port, static_cast<std::uint16_t>(nworkers_), &m, 1) == 1) {
         ++ctl_.sent;
-        bump(control_tx_[port]);
     } else {
+        bump(control_tx_unsent_[port]);  // counted as the port's tx_full drops, like the workers'
         rte_pktmbuf_free(m);
     }
 }
@@ -786,6 +794,7 @@ void Switch::stop_ports() {
 Switch::PortStats Switch::port_stats(PortId p) const {
     PortStats s;
     s.tx = control_tx_[p].load(std::memory_order_relaxed);
+    s.tx_unsent = control_tx_unsent_[p].load(std::memory_order_relaxed);
     for (const auto& w : workers_) {
         s.rx += w->c.rx[p].load(std::memory_order_relaxed);
         s.tx += w->c.tx[p].load(std::memory_order_relaxed);

@@ -155,7 +155,7 @@ private:
     std::atomic<PortSet::Bits> up_mask_{0};
     // Frames the control thread transmitted per port (queries, forwarded
     // control frames); its single writer is the control thread.
-    std::array<std::atomic<std::uint64_t>, kMaxPorts> control_tx_{};
+    std::array<std::atomic<std::uint64_t>, kMaxPorts> control_tx_{}, control_tx_unsent_{};
 
     rte_mempool* pool_ = nullptr;
     rte_rcu_qsbr* qsbr_ = nullptr;
