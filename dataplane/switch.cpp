@@ -266,9 +266,10 @@ bool Switch::init(std::string& error) {
             }
             workers_[static_cast<unsigned>(wi)]->rx.emplace_back(m.port, m.queue);
         }
-        for (const auto& [p, q] : rx_queues)
-            if (std::none_of(cfg_.queue_map.begin(), cfg_.queue_map.end(), [&](const Config::QueueMap& m) { return m.port == p && m.queue == q; })) {
-                error = "--queue-map: port " + std::to_string(p) + " rx queue " + std::to_string(q) +
+        for (const auto& pq : rx_queues)
+            if (std::none_of(cfg_.queue_map.begin(), cfg_.queue_map.end(),
+                             [&](const Config::QueueMap& m) { return m.port == pq.first && m.queue == pq.second; })) {
+                error = "--queue-map: port " + std::to_string(pq.first) + " rx queue " + std::to_string(pq.second) +
                         " is polled by no lcore (its frames would be lost)";
                 return false;
             }
