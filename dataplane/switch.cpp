@@ -93,11 +93,18 @@ bool Switch::init(std::string& error) {
         error = "at most " + std::to_string(kMaxPorts) + " ports";
         return false;
     }
+    // Per port: the workers' admission table, and each VLAN's members and
+    // untagged egress ports (vid -> (members, untagged)).
+    std::map<VlanId, std::pair<PortSet, PortSet>> vl;
     for (PortId p : ports_) {
-        const PortConfig& pc = port_cfg_[p] = cfg_.port(p);
+        const PortConfig pc = cfg_.port(p);
         ingress_[p].untagged = pc.untagged_vid().value_or(0);
         for (VlanId v = 1; v <= kMaxVlanId; ++v)
-            if (pc.carries(v)) ingress_[p].tagged[v >> 6] |= std::uint64_t{1} << (v & 63);
+            if (pc.carries(v)) {
+                ingress_[p].tagged[v >> 6] |= std::uint64_t{1} << (v & 63);
+                vl[v].first.add(p);
+                if (pc.egress_untagged(v)) vl[v].second.add(p);
+            }
     }
     for (const auto& [p, pc] : cfg_.ports)
         if (std::find(ports_.begin(), ports_.end(), p) == ports_.end()) {
@@ -283,18 +290,6 @@ bool Switch::init(std::string& error) {
     snooper_.set_default_querier_address6(Ipv6Addr{{0xfe, 0x80, 0, 0, 0, 0, 0, 0, static_cast<std::uint8_t>(m[0] ^ 0x02), m[1],
                                                     m[2], 0xff, 0xfe, m[3], m[4], m[5]}});
 
-    // VLANs: members and untagged egress from the port configuration.
-    std::map<VlanId, std::pair<PortSet, PortSet>> vl;  // vid -> (members, untagged)
-    for (PortId p : ports_) {
-        const PortConfig& pc = port_cfg_[p];
-        auto add = [&](VlanId v) {
-            vl[v].first.add(p);
-            if (pc.egress_untagged(v)) vl[v].second.add(p);
-        };
-        if (pc.mode == PortConfig::Mode::access) add(pc.access_vid);
-        for (VlanId v : pc.trunk_vids) add(v);
-        if (pc.native) add(*pc.native);
-    }
     const Time t0 = now();
     check_links();
     for (const auto& [vid, sets] : vl) {

@@ -163,8 +163,7 @@ private:
     std::unique_ptr<MulticastFdb> mfdb_;
     std::unique_ptr<UnicastFdb> ufdb_;
     std::vector<std::unique_ptr<Worker>> workers_;
-    std::array<PortConfig, kMaxPorts> port_cfg_{};
-    // Per port, PortConfig flattened for the workers: the VLAN of untagged
+    // Per port, its PortConfig flattened for the workers: the VLAN of untagged
     // frames (0: none) and a bitmap of the VLANs it accepts tagged.
     struct Ingress {
         VlanId untagged = 0;
