@@ -121,15 +121,23 @@ PY
 sleep 3
 
 # Sends 100 datagrams to each group from src and counts, per host, what arrived.
-stream() {
-  local round=$1 pids=()
-  for h in h1 h2 h3 h4 r1; do
-    in_ns "$h" timeout 6 tcpdump -l -n -i eth0 udp port 5000 >"$WORK/$round.$h" 2>/dev/null &
+# listen ROUND SECONDS FILTER HOST...: tcpdump FILTER on each host's eth0 into
+# $WORK/ROUND.HOST for SECONDS; appends the captures' PIDs to $pids.
+listen() {
+  local round=$1 secs=$2 filter=$3 h
+  shift 3
+  for h in "$@"; do
+    # shellcheck disable=SC2086  # FILTER is tcpdump's expression, several words
+    in_ns "$h" timeout "$secs" tcpdump -l -n -i eth0 $filter >"$WORK/$round.$h" 2>/dev/null &
     pids+=($!)
   done
-  # On the trunk only what arrives tagged with VLAN 10 counts.
-  in_ns t1 timeout 6 tcpdump -l -n -e -i eth0 vlan 10 and udp port 5000 >"$WORK/$round.t1" 2>/dev/null &
-  pids+=($!)
+}
+
+stream() {
+  local round=$1
+  pids=()
+  listen "$round" 6 "udp port 5000" h1 h2 h3 h4 r1
+  listen "$round" 6 "vlan 10 and udp port 5000" t1  # on the trunk only what arrives tagged with VLAN 10 counts
   sleep 1.5
   in_ns src /usr/bin/python3 - <<'PY'
 import socket, struct, time
@@ -174,32 +182,27 @@ check "t1 (no MLD membership) receives nothing of ff0e::1:3" "$(count 1 t1 '> ff
 check "r1 (multicast router port) receives 239.1.1.1" "$(count 1 r1 '> 239.1.1.1')" 100
 check "r1 (multicast router port) receives ff0e::1:3" "$(count 1 r1 '> ff0e::1:3')" 100
 
-say ""
-say "== the switch's group table (scripts/l2snoopctl --prefix $PREFIX mdb show)"
-mdb=$(/usr/bin/python3 scripts/l2snoopctl --prefix "$PREFIX" mdb show)
-[ $TAP -eq 1 ] && printf '%s\n' "$mdb" | sed 's/^/# /' || printf '%s\n' "$mdb"
+# show TITLE COMMAND...: a heading, then l2snoopctl's answer, shown and kept in $out.
+show() {
+  say ""
+  say "== $1 (scripts/l2snoopctl --prefix $PREFIX ${*:2})"
+  out=$(/usr/bin/python3 scripts/l2snoopctl --prefix "$PREFIX" "${@:2}")
+  [ $TAP -eq 1 ] && printf '%s\n' "$out" | sed 's/^/# /' || printf '%s\n' "$out"
+}
+show "the switch's group table" mdb show
 check "mdb lists 239.1.1.1 on ports 1, 2 and 5 of VLAN 10 and port 4 of VLAN 20" \
-  "$(printf '%s\n' "$mdb" | grep -cE 'vlan 10 +grp 239.1.1.1 +port (1|2|5) |vlan 20 +grp 239.1.1.1 +port 4 ')" 4
-say ""
-say "== multicast routers and queriers (scripts/l2snoopctl --prefix $PREFIX routers)"
-routers=$(/usr/bin/python3 scripts/l2snoopctl --prefix "$PREFIX" routers)
-[ $TAP -eq 1 ] && printf '%s\n' "$routers" | sed 's/^/# /' || printf '%s\n' "$routers"
+  "$(printf '%s\n' "$out" | grep -cE 'vlan 10 +grp 239.1.1.1 +port (1|2|5) |vlan 20 +grp 239.1.1.1 +port 4 ')" 4
+show "multicast router ports" routers
 check "port 6 (r1's queries) is the IGMP and MLD router port of VLAN 10" \
-  "$(printf '%s\n' "$routers" | grep -cE '^10/(igmp|mld) +6$')" 2
-say ""
-say "== queriers (scripts/l2snoopctl --prefix $PREFIX querier)"
-querier=$(/usr/bin/python3 scripts/l2snoopctl --prefix "$PREFIX" querier)
-[ $TAP -eq 1 ] && printf '%s\n' "$querier" | sed 's/^/# /' || printf '%s\n' "$querier"
+  "$(printf '%s\n' "$out" | grep -cE '^10/(igmp|mld) +6$')" 2
+show "queriers" querier
 check "r1 queries VLAN 10; the switch VLAN 20 (MLD from a link-local)" \
-  "$(printf '%s\n' "$querier" | grep -cE '^10/igmp +10.10.0.250 |^10/mld +fe80::250 |^20/igmp +self 10.20.0.254$|^20/mld +self fe80::')" 4
+  "$(printf '%s\n' "$out" | grep -cE '^10/igmp +10.10.0.250 |^10/mld +fe80::250 |^20/igmp +self 10.20.0.254$|^20/mld +self fe80::')" 4
 
 say ""
 say "== 50 datagrams to 239.1.1.1 entering tagged with VLAN 20 on the trunk (from t1)"
 pids=()
-for h in h1 h2 h4; do
-  in_ns "$h" timeout 5 tcpdump -l -n -i eth0 udp port 5001 >"$WORK/3.$h" 2>/dev/null &
-  pids+=($!)
-done
+listen 3 5 "udp port 5001" h1 h2 h4
 sleep 1.5
 in_ns t1 /usr/bin/python3 - <<'PY'
 from scapy.all import Ether, Dot1Q, IP, UDP, Raw, sendp, conf
