@@ -1,5 +1,6 @@
 #include "dataplane/parse.h"
 
+#include <bit>
 #include <cstring>
 
 #include "fdb/bytes.h"
@@ -83,7 +84,7 @@ constexpr std::uint8_t kPimTypeHello = 0;
 constexpr bool is_mld_type(std::uint8_t t) { return t == 130 || t == 131 || t == 132 || t == 143; }
 constexpr bool is_mrd6_type(std::uint8_t t) { return t == 151 || t == 152 || t == 153; }
 
-constexpr Ipv4Addr kAllPimRouters4{{224, 0, 0, 13}};
+constexpr std::uint32_t kAllPimRouters4 = 0xe000000d;  // 224.0.0.13
 constexpr Ipv6Addr kAllPimRouters6{{0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0d}};
 
 DstClass classify_dst(const MacAddr& m) {
@@ -120,16 +121,7 @@ void parse_ipv4(ParsedFrame& f, const std::uint8_t* data, std::size_t len) {
     const std::size_t total = load_be16(ip + 2);
     // Shorter frames than `total` are cut; longer ones carry Ethernet padding.
     if (total < ihl || total > len - off) return fail(f, Malformed::bad_ip_length);
-    // Header checksum; the usual 20-byte header as five 32-bit words.
-    if (ihl == 20) {
-        std::uint32_t w[5];
-        std::memcpy(w, ip, 20);
-        std::uint64_t sum = std::uint64_t{w[0]} + w[1] + w[2] + w[3] + w[4];
-        while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-        if (sum != 0xffff) return fail(f, Malformed::bad_ipv4_checksum);
-    } else if (inet_checksum({ip, ihl}) != 0) {
-        return fail(f, Malformed::bad_ipv4_checksum);
-    }
+    if (!ipv4_header_checksum_ok(ip, ihl)) return fail(f, Malformed::bad_ipv4_checksum);
 
     for (std::size_t i = 20; i < ihl;) {
         const std::uint8_t type = ip[i];
@@ -154,12 +146,12 @@ void parse_ipv4(ParsedFrame& f, const std::uint8_t* data, std::size_t len) {
     f.l4_proto = ip[9];
     f.src.set_v4(ip + 12);
     f.group.set_v4(ip + 16);
-    const Ipv4Addr dst{{ip[16], ip[17], ip[18], ip[19]}};
+    const std::uint32_t dst = load_be32(ip + 16);
     f.l4_offset = static_cast<std::uint16_t>(off + ihl);
     f.l4_length = static_cast<std::uint16_t>(total - ihl);
 
     // The MAC is already known to be 01:00:5e:0x:xx:xx; its low 23 bits must be the group's.
-    if (!dst.is_multicast() || data[3] != (dst.b[1] & 0x7f) || data[4] != dst.b[2] || data[5] != dst.b[3])
+    if ((dst >> 28) != 0xe || (load_be32(data + 2) & 0x7fffff) != (dst & 0x7fffff))
         return fail(f, Malformed::group_mac_mismatch);
 
     if (f.l4_proto == kIpProtoIgmp) {
@@ -175,8 +167,7 @@ void parse_ipv4(ParsedFrame& f, const std::uint8_t* data, std::size_t len) {
         f.control = ControlKind::pim_hello;
         return;
     }
-    f.cls = dst.is_link_local_multicast() ? FrameClass::link_local_mcast : FrameClass::mcast_data;
-    return;
+    f.cls = (dst >> 8) == 0xe00000 ? FrameClass::link_local_mcast : FrameClass::mcast_data;  // 224.0.0.0/24
 }
 
 // Hop-by-Hop options (RFC 8200 §4.2): TLVs; we only look for Router Alert.
@@ -325,6 +316,49 @@ void parse_frame(const std::uint8_t* data, std::size_t len, ParsedFrame& f) {
     // A group MAC in the IP ranges carrying something else is bridged as
     // ordinary multicast: IGMP/MLD state never restricts non-IP (RFC 4541 §2.1.2-4).
     f.cls = FrameClass::other_multicast;
+}
+
+namespace {
+
+// Masked compare of the first L3 + 20 bytes as five 8-byte words (0, 8, 16,
+// 24 and the last 8, which overlap), ignoring the bytes a stream varies.
+template <std::size_t L3>
+struct StreamWords {
+    static constexpr std::size_t offs[5] = {0, 8, 16, 24, L3 + 20 - 8};
+    static constexpr bool ignored(std::size_t byte) {
+        const std::size_t i = byte - L3;  // within the IPv4 header
+        return byte >= L3 && (i == 1 || i == 4 || i == 5 || i == 8 || i == 10 || i == 11);
+    }
+    static constexpr std::uint64_t mask(std::size_t off) {
+        std::uint64_t m = 0;
+        for (std::size_t k = 0; k < 8; ++k) {
+            const unsigned shift = std::endian::native == std::endian::little ? 8 * k : 8 * (7 - k);
+            if (!ignored(off + k)) m |= std::uint64_t{0xff} << shift;
+        }
+        return m;
+    }
+    static constexpr std::uint64_t masks[5] = {mask(offs[0]), mask(offs[1]), mask(offs[2]), mask(offs[3]),
+                                               mask(offs[4])};
+};
+
+template <std::size_t L3>
+bool same_stream_bytes(const std::uint8_t* a, const std::uint8_t* b) {
+    using W = StreamWords<L3>;
+    const auto diff = [a, b](std::size_t w) {
+        std::uint64_t x, y;
+        std::memcpy(&x, a + W::offs[w], 8);
+        std::memcpy(&y, b + W::offs[w], 8);
+        return (x ^ y) & W::masks[w];
+    };
+    return (diff(0) | diff(1) | diff(2) | diff(3) | diff(4)) == 0;
+}
+
+}  // namespace
+
+bool continues_ipv4_run(const std::uint8_t* opener, std::uint16_t l3_offset, const std::uint8_t* next) {
+    if (l3_offset == 14) return same_stream_bytes<14>(opener, next) && ipv4_header_checksum_ok(next + 14, 20);
+    if (l3_offset == 18) return same_stream_bytes<18>(opener, next) && ipv4_header_checksum_ok(next + 18, 20);
+    return false;
 }
 
 }  // namespace l2snoop

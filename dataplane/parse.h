@@ -112,4 +112,20 @@ ParsedFrame parse_frame(const std::uint8_t* data, std::size_t len);
 // The same, into `out` (the workers' form: no copy of the result).
 void parse_frame(const std::uint8_t* data, std::size_t len, ParsedFrame& out);
 
+// Stream runs. Frames of one IPv4 multicast stream differ, frame to frame,
+// only in header fields no forwarding decision reads: TOS, identification,
+// TTL and the header checksum. A frame that has a run opener's length and
+// every other byte of its Ethernet header, tags and 20-byte IPv4 header, and
+// whose own header checksum is valid, parses exactly like the opener (ttl
+// aside); workers reuse the opener's parse and lookup without parsing.
+//
+// A run opener: IPv4 multicast data, no IP options, untagged or one 802.1Q tag.
+constexpr bool opens_ipv4_run(const ParsedFrame& f) {
+    return f.cls == FrameClass::mcast_data && f.ip_version == 4 && f.l4_offset == f.l3_offset + 20 &&
+           (f.tag_count == 0 || (f.tag_count == 1 && f.outer.tpid == kEtherTypeVlan));
+}
+// Whether `next` (of the opener's length, checked by the caller) continues
+// the run of `opener` (whose parse has opens_ipv4_run and this l3_offset).
+bool continues_ipv4_run(const std::uint8_t* opener, std::uint16_t l3_offset, const std::uint8_t* next);
+
 }  // namespace l2snoop

@@ -61,7 +61,10 @@ struct Switch::Worker {
     // at most once a second, against 300 s aging.
     std::uint64_t seen_key[kMaxPorts] = {};
     Nanos seen_until[kMaxPorts] = {};
-    ParsedFrame frames[kMaxBurst];  // process_burst's scratch
+    // process_burst's scratch, here so that no burst pays for initialising it.
+    ParsedFrame frames[kMaxBurst];
+    PortSet mports[kMaxBurst];  // per multicast lookup slot: the FDB's answer
+    Plan mplans[kMaxBurst];     // per slot: where its frames go, by tagging
     WorkerCounters c;
 };
 
@@ -384,29 +387,36 @@ rte_mbuf* Switch::retag(rte_mbuf* pkt, const ParsedFrame& f, std::optional<VlanI
     return hdr;
 }
 
-void Switch::replicate(rte_mbuf* pkt, const ParsedFrame& f, VlanId vid, PortSet ports, Worker* w) {
+Switch::Plan Switch::plan(const ParsedFrame& f, VlanId vid, PortSet ports) const {
     ports &= PortSet::from_bits(up_mask_.load(std::memory_order_relaxed));  // never transmit to a down port
-    if (ports.empty()) {
-        rte_pktmbuf_free(pkt);
-        return;
-    }
-    // Replication policy: ports that want the frame's bytes as they are share
-    // the one mbuf (refcnt); ports that need the other tagging share one
-    // header+clone variant. The original keeps its tag form iff it carries an
-    // 802.1Q tag of `vid` (untagged stays untagged).
+    // Ports that want the frame's bytes as they are share the one mbuf
+    // (refcnt); ports that need the other tagging share one header+clone
+    // variant. The original keeps its tag form iff it carries an 802.1Q tag
+    // of `vid` (untagged stays untagged).
     const PortSet untagged = vlans_.untagged(vid) & ports;
     const PortSet tagged = ports - untagged;
     const bool orig_tagged = f.tag_count >= 1 && f.outer.vid == vid && f.outer.tpid == kEtherTypeVlan;
     const bool orig_untagged = f.tag_count == 0;
-    const PortSet as_is = orig_tagged ? tagged : orig_untagged ? untagged : PortSet{};
-    const PortSet rewrite_untagged = orig_untagged ? PortSet{} : untagged;
-    const PortSet rewrite_tagged = orig_tagged ? PortSet{} : tagged;
+    Plan p;
+    p.as_is = orig_tagged ? tagged : orig_untagged ? untagged : PortSet{};
+    p.untag = orig_untagged ? PortSet{} : untagged;
+    p.tag = orig_tagged ? PortSet{} : tagged;
+    return p;
+}
 
+void Switch::transmit(rte_mbuf* pkt, const ParsedFrame& f, VlanId vid, const Plan& plan, Worker* w) {
     auto fan_out = [&](rte_mbuf* m, PortSet to) {
         // Every segment: rte_pktmbuf_free() releases a chain segment by segment.
         if (to.size() > 1) rte_pktmbuf_refcnt_update(m, static_cast<std::int16_t>(to.size() - 1));
         for (PortId p : to) send_one(w, p, m);
     };
+    if (plan.untag.empty() && plan.tag.empty()) [[likely]] {
+        if (plan.as_is.empty())
+            rte_pktmbuf_free(pkt);
+        else
+            fan_out(pkt, plan.as_is);
+        return;
+    }
     auto variant = [&](PortSet to, std::optional<VlanId> tag) {
         if (to.empty()) return;
         rte_mbuf* v = retag(pkt, f, tag);
@@ -416,12 +426,12 @@ void Switch::replicate(rte_mbuf* pkt, const ParsedFrame& f, VlanId vid, PortSet 
         }
         fan_out(v, to);
     };
-    variant(rewrite_untagged, std::nullopt);
-    variant(rewrite_tagged, vid);
-    if (as_is.empty())
+    variant(plan.untag, std::nullopt);
+    variant(plan.tag, vid);
+    if (plan.as_is.empty())
         rte_pktmbuf_free(pkt);  // the variants hold their own references
     else
-        fan_out(pkt, as_is);
+        fan_out(pkt, plan.as_is);
 }
 
 PortSet Switch::egress(const ParsedFrame& f, PortId in, VlanId vid, std::optional<PortSet> fdb) const {
@@ -463,11 +473,25 @@ void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
     // Stage 1: parse and classify the whole burst, queue lookups.
     constexpr unsigned kPrefetchAhead = 4;
     for (unsigned i = 0; i < std::min(n, kPrefetchAhead); ++i) rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void*));
+    // The open stream run (parse.h): its first frame, whose slot is nm - 1.
+    const std::uint8_t* run = nullptr;
+    std::uint16_t run_len = 0, run_l3 = 0;
+    VlanId run_vid = 0;
     for (unsigned i = 0; i < n; ++i) {
         if (i + kPrefetchAhead < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + kPrefetchAhead], void*));
         rte_mbuf* m = pkts[i];
+        const auto* data = rte_pktmbuf_mtod(m, const std::uint8_t*);
+        const std::uint16_t len = rte_pktmbuf_data_len(m);
+        if (run != nullptr && len == run_len && continues_ipv4_run(run, run_l3, data)) {
+            // Same stream, same port, same bytes where it matters: the opener's
+            // admission, learning and lookup stand (frames[i] stays unwritten).
+            kind[i] = kMcast;
+            slot[i] = static_cast<std::uint8_t>(nm - 1);
+            vids[i] = run_vid;
+            continue;
+        }
         ParsedFrame& f = frames[i];
-        parse_frame(rte_pktmbuf_mtod(m, const std::uint8_t*), rte_pktmbuf_data_len(m), f);
+        parse_frame(data, len, f);
         kind[i] = kGone;
         if (f.cls == FrameClass::malformed) {
             bump(w.c.drops[in][static_cast<int>(malformed_drop(f.reason))]);
@@ -527,8 +551,16 @@ void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
         }
         if (f.cls == FrameClass::mcast_data) {
             kind[i] = kMcast;
-            // A frame of the same stream as the last one queued shares its lookup and decision.
-            if (nm > 0 && mvids[nm - 1] == *vid && *groups[nm - 1] == f.group && *sources[nm - 1] == f.src) {
+            const bool opens = opens_ipv4_run(f);
+            run = opens ? data : nullptr;
+            run_len = len;
+            run_l3 = f.l3_offset;
+            run_vid = *vid;
+            // A frame of the same stream as the last one queued shares its
+            // lookup and decision (a run the bytes alone could not show:
+            // IPv6, IP options, a changed length or tag priority).
+            if (nm > 0 && mvids[nm - 1] == *vid && *groups[nm - 1] == f.group && *sources[nm - 1] == f.src &&
+                frames[mfirst[nm - 1]].tag_count == f.tag_count && frames[mfirst[nm - 1]].outer == f.outer) {
                 slot[i] = static_cast<std::uint8_t>(nm - 1);
                 continue;
             }
@@ -550,13 +582,15 @@ void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
     }
 
     // Stage 2: bulk lookups for the whole burst, one egress decision per stream.
-    PortSet mports[kMaxBurst];
+    PortSet* const mports = w.mports;
+    Plan* const mplans = w.mplans;
     PortId uports[kMaxBurst];
     const std::uint64_t mhits = nm ? mfdb_->lookup_bulk(nm, mvids, groups, sources, mports) : 0;
     const std::uint64_t uhits = nu ? ufdb_->lookup_bulk(nu, uvids, umacs, uports) : 0;
     for (unsigned k = 0; k < nm; ++k) {
         const bool hit = mhits >> k & 1;
-        mports[k] = egress(frames[mfirst[k]], in, mvids[k], hit ? std::optional<PortSet>(mports[k]) : std::nullopt);
+        const ParsedFrame& f = frames[mfirst[k]];
+        mplans[k] = plan(f, mvids[k], egress(f, in, mvids[k], hit ? std::optional<PortSet>(mports[k]) : std::nullopt));
     }
 
     // Stage 3: send.
@@ -564,10 +598,13 @@ void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
         PortSet out;
         switch (kind[i]) {
             case kGone: continue;
-            case kMcast:
-                out = mports[slot[i]];
-                if (!(mhits >> slot[i] & 1)) bump(w.c.flooded[in]);
-                break;
+            case kMcast: {
+                const unsigned k = slot[i];
+                if (!(mhits >> k & 1)) bump(w.c.flooded[in]);
+                // The stream's first frame: a run's later frames were never parsed.
+                transmit(pkts[i], frames[mfirst[k]], vids[i], mplans[k], &w);
+                continue;
+            }
             case kUnicast:
                 if (uhits >> slot[i] & 1) {
                     const PortId d = uports[slot[i]];
@@ -580,7 +617,7 @@ void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
                 bump(w.c.flooded[in]);
                 break;
         }
-        replicate(pkts[i], frames[i], vids[i], out, &w);
+        transmit(pkts[i], frames[i], vids[i], plan(frames[i], vids[i], out), &w);
     }
 }
 
@@ -633,7 +670,7 @@ void Switch::apply(Actions& a) {
         }
         std::memcpy(p, frame.data(), frame.size());
         const ParsedFrame pf = parse_frame(p, frame.size());
-        replicate(m, pf, s.vid, s.ports & vlans_.members(s.vid), nullptr);
+        transmit(m, pf, s.vid, plan(pf, s.vid, s.ports & vlans_.members(s.vid)), nullptr);
     }
     a.clear();
 }
@@ -677,7 +714,7 @@ void Switch::handle_control_frame(rte_mbuf* pkt) {
     }
     apply(actions_);
     ++ctl_.forwarded;
-    replicate(pkt, f, *vid, d.forward & vlans_.members(*vid), nullptr);
+    transmit(pkt, f, *vid, plan(f, *vid, d.forward & vlans_.members(*vid)), nullptr);
 }
 
 // Kernel carrier of an interface (net_af_packet does not report it itself).

@@ -134,10 +134,17 @@ private:
         return std::nullopt;
     }
     PortSet egress(const ParsedFrame& f, PortId in, VlanId vid, std::optional<PortSet> fdb_hit) const;
-    // Sends `pkt` to `ports`, sharing the mbuf among ports that want the same
-    // bytes and building one header+clone variant for those that need the
-    // VLAN tag changed. Consumes `pkt`. `txq` selects worker or control queues.
-    void replicate(rte_mbuf* pkt, const ParsedFrame& f, VlanId vid, PortSet ports, Worker* w);
+    // Where a frame's copies go: as received, with its tag removed, with a tag
+    // of `vid` pushed (or its outer tag rewritten to `vid`).
+    struct Plan {
+        PortSet as_is, untag, tag;
+    };
+    // Splits `ports` (down ports removed) by the tagging each needs.
+    Plan plan(const ParsedFrame& f, VlanId vid, PortSet ports) const;
+    // Sends `pkt` per `plan`: the as-is ports share the one mbuf; each other
+    // tagging gets one header+clone variant its ports share. Consumes `pkt`.
+    // `w` null: the control thread's queues.
+    void transmit(rte_mbuf* pkt, const ParsedFrame& f, VlanId vid, const Plan& plan, Worker* w);
     rte_mbuf* retag(rte_mbuf* pkt, const ParsedFrame& f, std::optional<VlanId> tag);
     void send_one(Worker* w, PortId port, rte_mbuf* m);
 

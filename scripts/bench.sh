@@ -11,6 +11,8 @@
 # frames received on port 0 per second, sampled between 2 s and 5 s after start.
 # Usage: scripts/bench.sh [SECONDS]   (as root; uses hugepages if it can mount them)
 #   BENCH_GROUPS="1 1024 65536" BENCH_FANOUTS="1 4" select the cases (these are the defaults).
+#   BENCH_BASELINE=path/to/another/l2snoop adds that build's Mpps, measured in
+#   the same run, as a column (an A/B of a change on this noisy machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-3}
@@ -50,7 +52,7 @@ testpmd_mpps() {  # testpmd_mpps PCAP
   awk '/Port statistics/ {n++} /Rx-pps/ && n>2 {c++; if (c % 2 == 1) {s += $2; k++}} END {if (k) printf "%.2f", s / k / 1e6; else print "0"}' "$out"
 }
 
-l2snoop_mpps() {  # l2snoop_mpps PCAP INI FANOUT: one retry if it does not start
+l2snoop_mpps() {  # l2snoop_mpps BINARY PCAP INI FANOUT: one retry if it does not start
   local r
   r=$(l2snoop_try "$@")
   if [ "$r" = 0 ]; then echo "bench.sh: retrying once" >&2; r=$(l2snoop_try "$@"); fi
@@ -58,10 +60,11 @@ l2snoop_mpps() {  # l2snoop_mpps PCAP INI FANOUT: one retry if it does not start
 }
 
 l2snoop_try() {
-  local log=$WORK/l2snoop.log prefix="bench-l2s$$"
+  local log=$WORK/l2snoop.log prefix="bench-l2s$$" bin=$1
+  shift
   # shellcheck disable=SC2046
   # One worker: its tx queue plus the control thread's.
-  "$BIN" -l 1 "${MEM[@]}" --no-pci --file-prefix "$prefix" $(vdevs "$1" "$3" 2) --log-level='*:error' -- \
+  "$bin" -l 1 "${MEM[@]}" --no-pci --file-prefix "$prefix" $(vdevs "$1" "$3" 2) --log-level='*:error' -- \
       --config "$2" --mbufs 131071 >"$log" 2>&1 &
   local pid=$!
   PIDS+=("$pid")
@@ -93,12 +96,20 @@ l2snoop_try() {
 }
 
 echo "l2snoop benchmark: 64-byte frames, 1 forwarding core, memory: ${MEM[*]}"
-printf '%-8s %-7s %14s %14s %8s\n' groups fanout "testpmd Mpps" "l2snoop Mpps" ratio
+ratio() { awk -v l="$1" -v t="$2" 'BEGIN {if (t > 0) printf "%.2f", l / t; else print "-"}'; }
+printf '%-8s %-7s %14s %14s %8s' groups fanout "testpmd Mpps" "l2snoop Mpps" ratio
+[ -n "${BENCH_BASELINE:-}" ] && printf ' %15s %8s' "baseline Mpps" ratio
+echo
 for groups in ${BENCH_GROUPS:-1 1024 65536}; do
   for fanout in ${BENCH_FANOUTS:-1 4}; do
     /usr/bin/python3 scripts/gen_bench_pcap.py "$WORK/g.pcap" "$WORK/g.ini" "$groups" "$fanout"
     t=$(testpmd_mpps "$WORK/g.pcap")
-    l=$(l2snoop_mpps "$WORK/g.pcap" "$WORK/g.ini" "$fanout")
-    printf '%-8s %-7s %14s %14s %8s\n' "$groups" "$fanout" "$t" "$l" "$(awk -v l="$l" -v t="$t" 'BEGIN {if (t > 0) printf "%.2f", l / t; else print "-"}')"
+    l=$(l2snoop_mpps "$BIN" "$WORK/g.pcap" "$WORK/g.ini" "$fanout")
+    printf '%-8s %-7s %14s %14s %8s' "$groups" "$fanout" "$t" "$l" "$(ratio "$l" "$t")"
+    if [ -n "${BENCH_BASELINE:-}" ]; then
+      b=$(l2snoop_mpps "$BENCH_BASELINE" "$WORK/g.pcap" "$WORK/g.ini" "$fanout")
+      printf ' %15s %8s' "$b" "$(ratio "$b" "$t")"
+    fi
+    echo
   done
 done

@@ -418,6 +418,32 @@ TEST_F(RingSwitch, a_burst_mixing_streams_is_forwarded_per_stream) {
     EXPECT_TRUE(take(1).empty());
 }
 
+TEST_F(RingSwitch, frames_of_one_stream_in_a_burst_each_keep_their_own_checksum_check_and_tagging) {
+    // Workers skip parsing frames that continue a stream run (parse.h); each
+    // frame must still get its own checksum verdict and its own tag priority.
+    Config c = access_all(10);
+    c.ports[1] = PortConfig{PortConfig::Mode::trunk, 1, {10}, {}};
+    start(c);
+    const auto opener = udp4_frame(ip4("239.1.1.1"), ip4("192.0.2.1"));
+    auto next = opener;
+    next[18] = 0x12;  // identification
+    next[22] = 7;     // TTL
+    refresh_ipv4_checksum(next);
+    auto bad = next;
+    bad[25] ^= 0x40;  // checksum
+    const auto prio = with_tag(next, 0, 0x8100, 5);  // priority-tagged: VLAN 10 on an access port, PCP 5
+    const std::vector<std::vector<std::uint8_t>> sent = {opener, next, bad, prio, next};
+    for (const auto& f : sent) inject(0, f);
+    sw_->worker_iteration(0);
+    EXPECT_EQ(stats(0).drops[static_cast<int>(malformed_drop(Malformed::bad_ipv4_checksum))], 1u);
+    const std::vector<std::vector<std::uint8_t>> plain = {opener, next, next, next};
+    const auto trunk = take(1);
+    ASSERT_EQ(trunk.size(), 4u);
+    for (std::size_t i = 0; i < 4; ++i)
+        EXPECT_EQ(trunk[i], with_tag(plain[i], 10, 0x8100, i == 2 ? 5 : 0)) << "frame " << i;
+    for (unsigned p : {2u, 3u}) EXPECT_EQ(take(p), plain) << "port " << p;
+}
+
 TEST_F(RingSwitch, a_station_moving_ports_is_relearned_despite_the_learning_cache) {
     start(access_all());
     auto from = udp4_frame(ip4("224.0.0.251"), ip4("192.0.2.1"));

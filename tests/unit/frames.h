@@ -24,6 +24,12 @@ inline std::vector<std::uint8_t> with_tag(std::vector<std::uint8_t> f, VlanId vi
     return f;
 }
 
+// Recomputes the IPv4 header checksum of a 20-byte header at `l3`.
+inline void refresh_ipv4_checksum(std::vector<std::uint8_t>& f, std::size_t l3 = 14) {
+    f[l3 + 10] = f[l3 + 11] = 0;
+    store_be16(f.data() + l3 + 10, inet_checksum({f.data() + l3, 20}));
+}
+
 // Ethernet/IPv4/UDP to `group` with `payload` bytes of UDP data.
 inline std::vector<std::uint8_t> udp4_frame(Ipv4Addr group, Ipv4Addr src, std::size_t payload = 18) {
     std::vector<std::uint8_t> f(14 + 20 + 8 + payload, 0);

@@ -207,5 +207,72 @@ TEST(Parser, parsing_into_a_reused_frame_forgets_the_previous_frame) {
         }
 }
 
+// Stream runs (parse.h): a frame the workers do not parse because it
+// continues a run must be one the parser would have parsed like the opener.
+ParsedFrame without_ttl(ParsedFrame p) {
+    p.ttl = 0;
+    return p;
+}
+
+TEST(StreamRun, openers_are_plain_ipv4_multicast_data_untagged_or_one_dot1q_tag) {
+    const auto plain = udp4_frame(ip4("239.1.2.3"), ip4("192.0.2.1"));
+    EXPECT_TRUE(opens_ipv4_run(parse(plain)));
+    EXPECT_TRUE(opens_ipv4_run(parse(with_tag(plain, 10))));
+    EXPECT_FALSE(opens_ipv4_run(parse(with_tag(with_tag(plain, 10), 100, 0x88a8))));
+    EXPECT_FALSE(opens_ipv4_run(parse(with_tag(plain, 10, 0x88a8))));
+    EXPECT_FALSE(opens_ipv4_run(parse(udp6_frame(ip6("ff0e::1:3"), ip6("2001:db8::1")))));
+    EXPECT_FALSE(opens_ipv4_run(parse(udp4_frame(ip4("224.0.0.251"), ip4("192.0.2.1")))));  // link-local: flooded
+    EXPECT_FALSE(opens_ipv4_run(parse(igmp_query_frame())));  // control, and IP options
+}
+
+TEST(StreamRun, tos_identification_and_ttl_may_change_within_a_run) {
+    for (std::size_t tags = 0; tags < 2; ++tags) {
+        auto opener = udp4_frame(ip4("239.1.2.3"), ip4("192.0.2.1"));
+        if (tags) opener = with_tag(opener, 10);
+        const std::uint16_t l3 = parse(opener).l3_offset;
+        auto next = opener;
+        next[l3 + 1] = 0xb8;  // DSCP EF
+        next[l3 + 4] = 0x12;  // identification
+        next[l3 + 5] = 0x34;
+        next[l3 + 8] = 3;  // TTL
+        next[opener.size() - 1] ^= 0x5a;  // payload
+        refresh_ipv4_checksum(next, l3);
+        EXPECT_TRUE(continues_ipv4_run(opener.data(), l3, next.data()));
+        EXPECT_EQ(without_ttl(parse(next)), without_ttl(parse(opener)));
+        next[l3 + 10] ^= 1;  // the checksum is still verified frame by frame
+        EXPECT_FALSE(continues_ipv4_run(opener.data(), l3, next.data()));
+    }
+}
+
+TEST(StreamRun, a_frame_that_continues_a_run_parses_like_its_opener) {
+    // Every single-byte change of the headers, checksum refreshed or not: the
+    // run check may only say yes where the parser agrees with the opener.
+    std::mt19937 rng(4541);
+    for (std::size_t tags = 0; tags < 2; ++tags) {
+        auto opener = udp4_frame(ip4("239.1.2.3"), ip4("192.0.2.1"));
+        if (tags) opener = with_tag(opener, 10);
+        const ParsedFrame po = parse(opener);
+        ASSERT_TRUE(opens_ipv4_run(po));
+        std::size_t continued = 0, refused = 0;
+        for (std::size_t pos = 0; pos < po.l3_offset + 20u; ++pos)
+            for (int k = 0; k < 8; ++k)
+                for (bool fix : {false, true}) {
+                    auto next = opener;
+                    next[pos] ^= static_cast<std::uint8_t>(1 + rng() % 255);
+                    if (fix) refresh_ipv4_checksum(next, po.l3_offset);
+                    if (continues_ipv4_run(opener.data(), po.l3_offset, next.data())) {
+                        ASSERT_EQ(without_ttl(parse(next)), without_ttl(po)) << "byte " << pos;
+                        ++continued;
+                    } else {
+                        ++refused;
+                    }
+                }
+        // Only TOS, identification and TTL continue a run, checksum refreshed
+        // (and the checksum bytes themselves, which the refresh restores).
+        EXPECT_EQ(continued, 6u * 8u);
+        EXPECT_GT(refused, 0u);
+    }
+}
+
 }  // namespace
 }  // namespace l2snoop::test
