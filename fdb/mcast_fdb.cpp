@@ -1,5 +1,7 @@
 #include "fdb/mcast_fdb.h"
 
+#include <rte_prefetch.h>
+
 #include <bit>
 #include <cstddef>
 #include <cstring>
@@ -53,7 +55,9 @@ MulticastFdb::MulticastFdb(rte_rcu_qsbr* qsbr, McastFdbConfig cfg)
       retired_(qsbr),
       macs_t_(cfg_.max_groups, cfg_.socket),
       groups_t_(cfg_.max_groups, cfg_.socket),
-      sources_t_(cfg_.max_sources, cfg_.socket) {}
+      sources_t_(cfg_.max_sources, cfg_.socket) {
+    macs_t_.index.set_qsbr(qsbr);
+}
 
 bool MulticastFdb::init(std::string& error) {
     static_assert(sizeof(MacKey) == 8 && sizeof(GroupKey) == 20 && sizeof(SourceKey) == 36,
@@ -99,15 +103,18 @@ std::optional<PortSet> MulticastFdb::lookup(VlanId vid, const IpAddr& group, con
 
 std::uint64_t MulticastFdb::lookup_bulk(unsigned n, const VlanId* vids, const IpAddr* const* groups,
                                         const IpAddr* const* sources, PortSet* ports) const {
-    MacKey keys[LfIndex::kBulkMax];
-    const void* kp[LfIndex::kBulkMax];
-    std::int32_t slots[LfIndex::kBulkMax];
-    n = std::min(n, LfIndex::kBulkMax);
+    MacKey keys[MacIndex::kBulkMax];
+    const void* kp[MacIndex::kBulkMax];
+    std::int32_t slots[MacIndex::kBulkMax];
+    n = std::min(n, MacIndex::kBulkMax);
     for (unsigned i = 0; i < n; ++i) {
         keys[i] = mac_key(vids[i], group_mac(*groups[i]));
         kp[i] = &keys[i];
     }
     macs_t_.index.lookup_bulk(kp, n, slots);
+    // Every hit's entry is fetched before the first is read.
+    for (unsigned i = 0; i < n; ++i)
+        if (slots[i] >= 0) rte_prefetch0(&macs_t_.slots[slots[i]]);
     std::uint64_t hits = 0;
     for (unsigned i = 0; i < n; ++i) {
         if (slots[i] < 0) continue;
@@ -122,24 +129,31 @@ std::uint64_t MulticastFdb::lookup_bulk(unsigned n, const VlanId* vids, const Ip
 // ---- writer -----------------------------------------------------------------
 
 void MulticastFdb::release(const RetireList::Item& item) {
-    Table& t = *static_cast<Table*>(item.owner);
-    if (item.kind == RetireList::Kind::hash_position)
-        t.index.release_position(item.value);
+    const auto give = [&item](auto& t) {
+        if (item.kind == RetireList::Kind::hash_position)
+            t.index.release_position(item.value);
+        else
+            t.pool.give_back(item.value);
+    };
+    if (item.owner == &macs_t_)
+        give(macs_t_);
     else
-        t.pool.give_back(item.value);
+        give(*static_cast<Table*>(item.owner));
 }
 
 std::size_t MulticastFdb::reclaim() {
     return retired_.reclaim([this](const RetireList::Item& it) { release(it); });
 }
 
-std::int32_t MulticastFdb::take_slot(Table& t) {
+template <class T>
+std::int32_t MulticastFdb::take_slot(T& t) {
     std::int32_t s = t.pool.take();
     if (s < 0 && reclaim() > 0) s = t.pool.take();
     return s;
 }
 
-FdbStatus MulticastFdb::publish(Table& t, const void* key, std::int32_t& slot, PortSet ports, std::uint8_t flags,
+template <class T>
+FdbStatus MulticastFdb::publish(T& t, const void* key, std::int32_t& slot, PortSet ports, std::uint8_t flags,
                                 const IpAddr& group) {
     const std::int32_t fresh = take_slot(t);
     if (fresh < 0) return FdbStatus::table_full;
@@ -147,7 +161,7 @@ FdbStatus MulticastFdb::publish(Table& t, const void* key, std::int32_t& slot, P
     e.ports.store(ports.bits(), kRelaxed);
     e.flags.store(flags, kRelaxed);
     e.group = group;
-    if (!t.index.put(key, fresh)) {  // rte_hash publishes with release semantics
+    if (!t.index.put(key, fresh)) {  // both indexes publish with release semantics
         t.pool.give_back(fresh);
         return FdbStatus::table_full;
     }
@@ -156,7 +170,8 @@ FdbStatus MulticastFdb::publish(Table& t, const void* key, std::int32_t& slot, P
     return FdbStatus::ok;
 }
 
-void MulticastFdb::unpublish(Table& t, const void* key, std::int32_t& slot) {
+template <class T>
+void MulticastFdb::unpublish(T& t, const void* key, std::int32_t& slot) {
     const std::int32_t pos = t.index.remove(key);
     if (pos >= 0) retired_.retire({RetireList::Kind::hash_position, pos, &t});
     if (slot >= 0) retired_.retire({RetireList::Kind::entry_slot, slot, &t});

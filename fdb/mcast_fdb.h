@@ -26,6 +26,7 @@
 
 #include "fdb/addr.h"
 #include "fdb/lf_index.h"
+#include "fdb/mac_index.h"
 #include "fdb/port_set.h"
 
 namespace l2snoop {
@@ -58,7 +59,7 @@ public:
     // (unregistered group): the caller applies the VLAN's unregistered policy.
     std::optional<PortSet> lookup(VlanId vid, const IpAddr& group, const IpAddr& source) const;
 
-    // Up to LfIndex::kBulkMax frames at once: one bulk hash probe for all MAC
+    // Up to MacIndex::kBulkMax frames at once: one bulk probe for all MAC
     // keys, exact probes only for aliased or source-specific entries. Returns a
     // bit mask of hits; ports[i] is valid where bit i is set.
     std::uint64_t lookup_bulk(unsigned n, const VlanId* vids, const IpAddr* const* groups,
@@ -124,13 +125,18 @@ private:
         std::atomic<std::uint8_t> flags{0};
         IpAddr group;  // MAC entries: the group they answer for
     };
-    // One table = index + its slots; slots are reused after QSBR.
-    struct Table {
-        LfIndex index;
+    // One table = index + its slots; slots are reused after QSBR. The MAC
+    // table, probed for every frame, has its own 8-byte-key index; the exact
+    // tables (aliased MACs, sources) stay on rte_hash.
+    template <class Index>
+    struct TableOf {
+        Index index;
         SlotPool pool;
         SlotArray<Entry> slots;
-        Table(std::uint32_t n, int socket) : pool(n), slots(n, socket) {}
+        TableOf(std::uint32_t n, int socket) : pool(n), slots(n, socket) {}
     };
+    using Table = TableOf<LfIndex>;
+    using MacTable = TableOf<MacIndex>;
 
     struct GroupState {
         PortSet ports;
@@ -150,17 +156,21 @@ private:
     std::optional<PortSet> exact(VlanId vid, const IpAddr& group, const IpAddr& source) const;
 
     // Publishes a fresh slot for `key` in `t` (retiring `old_slot` if any).
-    FdbStatus publish(Table& t, const void* key, std::int32_t& slot, PortSet ports, std::uint8_t flags,
+    template <class T>
+    FdbStatus publish(T& t, const void* key, std::int32_t& slot, PortSet ports, std::uint8_t flags,
                       const IpAddr& group);
     void release(const RetireList::Item& item);
-    void unpublish(Table& t, const void* key, std::int32_t& slot);
-    std::int32_t take_slot(Table& t);
+    template <class T>
+    void unpublish(T& t, const void* key, std::int32_t& slot);
+    template <class T>
+    std::int32_t take_slot(T& t);
     // Re-derives the MAC entry of `mid` from the groups registered on it.
     FdbStatus refresh_mac(const MacId& mid);
 
     McastFdbConfig cfg_;
     RetireList retired_;
-    Table macs_t_, groups_t_, sources_t_;
+    MacTable macs_t_;
+    Table groups_t_, sources_t_;
     std::map<GroupId, GroupState> groups_;
     std::map<MacId, MacState> macs_;
     std::size_t source_total_ = 0;
