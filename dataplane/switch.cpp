@@ -195,12 +195,17 @@ bool Switch::init(std::string& error) {
         // group), every queue is polled. Elsewhere: --rx-queues, or one per
         // worker where the port hashes IP addresses (RSS), or one.
         const bool fanout = std::string_view(info.driver_name) == "net_af_packet";
+        // net_tap: a multi-queue tap spreads frames over its queues, and it
+        // wants as many rx queues as tx queues.
+        const bool tap = std::string_view(info.driver_name) == "net_tap";
         const std::uint64_t rss = info.flow_type_rss_offloads & RTE_ETH_RSS_IP;
         std::uint16_t rxq = 1, mapped = 0;  // mapped: queues --queue-map names for this port
         for (const auto& m : cfg_.queue_map)
             if (m.port == p) mapped = std::max<std::uint16_t>(mapped, static_cast<std::uint16_t>(m.queue + 1));
         if (fanout)
             rxq = std::max<std::uint16_t>(1, info.max_rx_queues);
+        else if (tap)
+            rxq = txq;
         else if (cfg_.rx_queues)
             rxq = cfg_.rx_queues;
         else if (mapped)
@@ -220,7 +225,7 @@ bool Switch::init(std::string& error) {
             return false;
         }
         rte_eth_conf conf{};
-        if (rxq > 1 && !fanout) {
+        if (rxq > 1 && !fanout && !tap) {
             if (rss == 0) {
                 error = name + " (" + info.driver_name + "): cannot spread frames over " + std::to_string(rxq) +
                         " rx queues: no RSS on IP addresses";
@@ -229,6 +234,19 @@ bool Switch::init(std::string& error) {
             conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
             conf.rx_adv_conf.rss_conf.rss_hf = rss;  // a stream (same addresses) stays on one queue, in order
         }
+        // Link changes: an interrupt where the PMD has one (the EAL interrupt
+        // thread calls on_link_event), polling otherwise (control_iteration).
+        const bool lsc = info.dev_flags != nullptr && (*info.dev_flags & RTE_ETH_DEV_INTR_LSC);
+        if (lsc) {
+            conf.intr_conf.lsc = 1;
+            if (int rc = rte_eth_dev_callback_register(p, RTE_ETH_EVENT_INTR_LSC, &Switch::on_link_event, this); rc != 0) {
+                error = name + ": link state callback: " + rte_strerror(-rc);
+                return false;
+            }
+            lsc_ports_.add(p);
+        }
+        L2S_LOG(dataplane, INFO, "port %u (%s): link state by %s\n", p, info.driver_name,
+                lsc ? "LSC interrupt and a 100 ms poll" : fanout ? "a 100 ms poll of the kernel carrier" : "a 100 ms poll");
         // No RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE: multicast shares mbufs (refcnt > 1).
         if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
         if (int rc = rte_eth_dev_configure(p, rxq, txq, &conf); rc != 0) {
@@ -775,7 +793,9 @@ unsigned Switch::control_iteration() {
     mfdb_->reclaim();
     ufdb_->reclaim();
     const auto tn = static_cast<std::uint64_t>(t.count());
-    if (tn >= next_link_check_) {
+    // An LSC interrupt is acted on at once; the poll covers PMDs without one
+    // (and the kernel carrier of net_af_packet ports).
+    if (link_event_.exchange(false, std::memory_order_acquire) || tn >= next_link_check_) {
         check_links();
         next_link_check_ = tn + kLinkCheckNs;
     }
@@ -817,7 +837,18 @@ void Switch::stop() {
     }
 }
 
+int Switch::on_link_event(std::uint16_t port, rte_eth_event_type, void* self, void*) {
+    // EAL interrupt thread: only flag it; the control thread owns the snooper.
+    auto* sw = static_cast<Switch*>(self);
+    sw->link_events_.fetch_add(1, std::memory_order_relaxed);
+    sw->link_event_.store(true, std::memory_order_release);
+    (void)port;
+    return 0;
+}
+
 void Switch::stop_ports() {
+    for (PortId p : lsc_ports_) rte_eth_dev_callback_unregister(p, RTE_ETH_EVENT_INTR_LSC, &Switch::on_link_event, this);
+    lsc_ports_ = {};
     for (PortId p : ports_) {
         rte_eth_dev_stop(p);
         rte_eth_dev_close(p);

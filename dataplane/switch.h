@@ -118,6 +118,8 @@ public:
     const Snooper& snooper() const { return snooper_; }
     const MulticastFdb& mfdb() const { return *mfdb_; }
     const ControlCounters& control_counters() const { return ctl_; }
+    std::uint64_t link_events() const { return link_events_.load(std::memory_order_relaxed); }
+    bool link_interrupts(PortId p) const { return lsc_ports_.contains(p); }
 
 private:
     struct Worker;
@@ -153,6 +155,8 @@ private:
     void apply(Actions& a);
     void refresh_vlan_floods(VlanId vid);
     void check_links();
+    // RTE_ETH_EVENT_INTR_LSC callback (EAL interrupt thread): flags a link check.
+    static int on_link_event(std::uint16_t port, rte_eth_event_type type, void* self, void* unused);
     void build_snapshot();
 
     Config cfg_;
@@ -160,6 +164,9 @@ private:
     unsigned nworkers_;
     std::atomic<bool> stop_{false};
     std::atomic<PortSet::Bits> up_mask_{0};
+    std::atomic<bool> link_event_{false};        // set by on_link_event, taken by the control thread
+    std::atomic<std::uint64_t> link_events_{0};  // LSC interrupts received
+    PortSet lsc_ports_;                          // ports whose PMD reports link changes by interrupt
     // Frames the control thread transmitted per port (queries, forwarded
     // control frames); its single writer is the control thread.
     std::array<std::atomic<std::uint64_t>, kMaxPorts> control_tx_{}, control_tx_unsent_{};

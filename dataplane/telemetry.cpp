@@ -47,7 +47,8 @@ int cmd_stats(const char*, const char* params, rte_tel_data* d) {
         {"denied_limit", k.denied_limit}, {"replaced_limit", k.replaced_limit},
         {"truncated_records", k.truncated_records}, {"queries_from_zero", k.queries_from_zero},
         {"control_frames", snap->control.control_frames}, {"fdb_errors", snap->control.fdb_errors},
-        {"learned", snap->control.learned}};
+        {"learned", snap->control.learned}, {"link_changes", snap->control.link_changes},
+        {"link_interrupts", g_switch->link_events()}};
     for (const auto& [name, v] : rows) rte_tel_data_add_dict_u64(sn, name, v);
     for (int i = 1; i < static_cast<int>(DecodeError::kCount); ++i)
         rte_tel_data_add_dict_u64(sn, ("rejected_" + std::string(to_string(static_cast<DecodeError>(i)))).c_str(),

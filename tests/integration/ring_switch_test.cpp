@@ -9,6 +9,7 @@
 #include <rte_ring.h>
 
 #include <map>
+#include <thread>
 
 #include "dataplane/switch.h"
 #include "tests/unit/fdb/eal_env.h"
@@ -442,6 +443,44 @@ TEST_F(RingSwitch, frames_of_one_stream_in_a_burst_each_keep_their_own_checksum_
     for (std::size_t i = 0; i < 4; ++i)
         EXPECT_EQ(trunk[i], with_tag(plain[i], 10, 0x8100, i == 2 ? 5 : 0)) << "frame " << i;
     for (unsigned p : {2u, 3u}) EXPECT_EQ(take(p), plain) << "port " << p;
+}
+
+TEST_F(RingSwitch, a_port_going_down_gets_nothing_and_loses_its_memberships) {
+    Config c = access_all();
+    c.unregistered = UnregisteredPolicy::drop;
+    start(c);
+    for (unsigned p : {1u, 2u}) inject(p, report("239.1.1.1"));
+    run();
+    drain_all();
+    const auto f = udp4_frame(ip4("239.1.1.1"), ip4("192.0.2.1"));
+    const PortId down = ports_->ids[2];
+    // net_ring has no link interrupt: the control thread's poll (100 ms) sees it.
+    EXPECT_FALSE(sw_->link_interrupts(down));
+    const std::uint64_t changes = sw_->control_counters().link_changes;
+    ASSERT_EQ(rte_eth_dev_set_link_down(down), 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(120));
+    sw_->control_iteration();
+    EXPECT_FALSE(sw_->port_up(down));
+    EXPECT_EQ(sw_->control_counters().link_changes, changes + 1);
+    inject(0, f);
+    sw_->worker_iteration(0);
+    EXPECT_EQ(receivers(f), std::vector<unsigned>{1}) << "nothing is sent to a down port";
+    // Back up: the port's memberships went with the link (RFC 4541 leaves
+    // this to the switch; we do what a topology change does): a new report is needed.
+    ASSERT_EQ(rte_eth_dev_set_link_up(down), 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(120));
+    sw_->control_iteration();
+    EXPECT_TRUE(sw_->port_up(down));
+    drain_all();
+    inject(0, f);
+    sw_->worker_iteration(0);
+    EXPECT_EQ(receivers(f), std::vector<unsigned>{1});
+    inject(2, report("239.1.1.1"));
+    run();
+    drain_all();
+    inject(0, f);
+    sw_->worker_iteration(0);
+    EXPECT_EQ(receivers(f), (std::vector<unsigned>{1, 2}));
 }
 
 TEST_F(RingSwitch, a_station_moving_ports_is_relearned_despite_the_learning_cache) {
