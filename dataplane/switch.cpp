@@ -54,7 +54,7 @@ struct Switch::Worker {
     rte_ring* learn = nullptr;
     // Punt token buckets per ingress port (tokens scaled by 1e9 for integer math).
     std::uint64_t tokens[kMaxPorts] = {};
-    Nanos last_refill = 0;  // when the punt buckets were last refilled
+    Nanos last_refill[kMaxPorts] = {};  // when each port's punt bucket was last refilled
     // Per ingress port: the last source (vid << 48 | MAC) confirmed on that
     // port, and until when it needs no lookup. A stream's frames share their
     // source, so most frames skip the unicast table; age refreshes then come
@@ -482,8 +482,9 @@ void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
 
     // Refill the port's punt bucket (rate in frames/s, tokens scaled by 1e9).
     {
-        const std::uint64_t dt_ns = w.last_refill ? now_ns - w.last_refill : 0;
-        w.last_refill = now_ns;
+        // Per port: a busy port's bursts must not eat another port's refill time.
+        const std::uint64_t dt_ns = w.last_refill[in] ? now_ns - w.last_refill[in] : 0;
+        w.last_refill[in] = now_ns;
         const std::uint64_t cap = std::uint64_t{cfg_.punt_burst} * 1'000'000'000u;
         w.tokens[in] = std::min(cap, w.tokens[in] + dt_ns * cfg_.punt_rate);
     }

@@ -327,6 +327,29 @@ TEST_F(RingSwitch, the_punt_rate_limit_bounds_control_frames_per_port) {
     EXPECT_EQ(stats(1).drops[static_cast<int>(Drop::punt_rate)], 15u);
 }
 
+TEST_F(RingSwitch, a_busy_port_does_not_starve_another_ports_punt_budget) {
+    Config c = access_all();
+    c.punt_rate = 100;
+    c.punt_burst = 2;
+    start(c);
+    for (int i = 0; i < 2; ++i) inject(1, report("239.1.1.1"));
+    sw_->worker_iteration(0);
+    ASSERT_EQ(stats(1).punted, 2u);  // port 1's bucket is empty now
+    // 50 ms of traffic on port 2, a burst every millisecond: port 1's bucket
+    // refills by its own elapsed time (5 tokens, capped at 2), not by the
+    // time since the last burst of any port.
+    const auto f = udp4_frame(ip4("239.1.1.1"), ip4("192.0.2.1"));
+    for (int i = 0; i < 50; ++i) {
+        inject(2, f);
+        sw_->worker_iteration(0);
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    for (int i = 0; i < 2; ++i) inject(1, report("239.1.1.1"));
+    sw_->worker_iteration(0);
+    EXPECT_EQ(stats(1).punted, 4u);
+    EXPECT_EQ(stats(1).drops[static_cast<int>(Drop::punt_rate)], 0u);
+}
+
 TEST_F(RingSwitch, malformed_and_reserved_frames_are_dropped_by_reason) {
     start(access_all());
     auto bad = udp4_frame(ip4("239.1.1.1"), ip4("192.0.2.1"));
