@@ -1,6 +1,5 @@
 #include "dataplane/parse.h"
 
-#include <bit>
 #include <cstring>
 
 #include "fdb/bytes.h"
@@ -167,7 +166,12 @@ void parse_ipv4(ParsedFrame& f, const std::uint8_t* data, std::size_t len) {
         f.control = ControlKind::pim_hello;
         return;
     }
-    f.cls = (dst >> 8) == 0xe00000 ? FrameClass::link_local_mcast : FrameClass::mcast_data;  // 224.0.0.0/24
+    if ((dst >> 8) == 0xe00000) {  // 224.0.0.0/24
+        f.cls = FrameClass::link_local_mcast;
+        return;
+    }
+    f.cls = FrameClass::mcast_data;
+    f.run_opener = ihl == 20 && (f.tag_count == 0 || (f.tag_count == 1 && f.outer.tpid == kEtherTypeVlan));
 }
 
 // Hop-by-Hop options (RFC 8200 §4.2): TLVs; we only look for Router Alert.
@@ -316,49 +320,6 @@ void parse_frame(const std::uint8_t* data, std::size_t len, ParsedFrame& f) {
     // A group MAC in the IP ranges carrying something else is bridged as
     // ordinary multicast: IGMP/MLD state never restricts non-IP (RFC 4541 §2.1.2-4).
     f.cls = FrameClass::other_multicast;
-}
-
-namespace {
-
-// Masked compare of the first L3 + 20 bytes as five 8-byte words (0, 8, 16,
-// 24 and the last 8, which overlap), ignoring the bytes a stream varies.
-template <std::size_t L3>
-struct StreamWords {
-    static constexpr std::size_t offs[5] = {0, 8, 16, 24, L3 + 20 - 8};
-    static constexpr bool ignored(std::size_t byte) {
-        const std::size_t i = byte - L3;  // within the IPv4 header
-        return byte >= L3 && (i == 1 || i == 4 || i == 5 || i == 8 || i == 10 || i == 11);
-    }
-    static constexpr std::uint64_t mask(std::size_t off) {
-        std::uint64_t m = 0;
-        for (std::size_t k = 0; k < 8; ++k) {
-            const unsigned shift = std::endian::native == std::endian::little ? 8 * k : 8 * (7 - k);
-            if (!ignored(off + k)) m |= std::uint64_t{0xff} << shift;
-        }
-        return m;
-    }
-    static constexpr std::uint64_t masks[5] = {mask(offs[0]), mask(offs[1]), mask(offs[2]), mask(offs[3]),
-                                               mask(offs[4])};
-};
-
-template <std::size_t L3>
-bool same_stream_bytes(const std::uint8_t* a, const std::uint8_t* b) {
-    using W = StreamWords<L3>;
-    const auto diff = [a, b](std::size_t w) {
-        std::uint64_t x, y;
-        std::memcpy(&x, a + W::offs[w], 8);
-        std::memcpy(&y, b + W::offs[w], 8);
-        return (x ^ y) & W::masks[w];
-    };
-    return (diff(0) | diff(1) | diff(2) | diff(3) | diff(4)) == 0;
-}
-
-}  // namespace
-
-bool continues_ipv4_run(const std::uint8_t* opener, std::uint16_t l3_offset, const std::uint8_t* next) {
-    if (l3_offset == 14) return same_stream_bytes<14>(opener, next) && ipv4_header_checksum_ok(next + 14, 20);
-    if (l3_offset == 18) return same_stream_bytes<18>(opener, next) && ipv4_header_checksum_ok(next + 18, 20);
-    return false;
 }
 
 }  // namespace l2snoop

@@ -419,6 +419,7 @@ Switch::Plan Switch::plan(const ParsedFrame& f, VlanId vid, PortSet ports) const
     p.as_is = orig_tagged ? tagged : orig_untagged ? untagged : PortSet{};
     p.untag = orig_untagged ? PortSet{} : untagged;
     p.tag = orig_tagged ? PortSet{} : tagged;
+    if (p.untag.empty() && p.tag.empty() && p.as_is.size() == 1) p.single = static_cast<std::int16_t>(*p.as_is.begin());
     return p;
 }
 
@@ -452,7 +453,7 @@ void Switch::transmit(rte_mbuf* pkt, const ParsedFrame& f, VlanId vid, const Pla
         fan_out(pkt, plan.as_is);
 }
 
-PortSet Switch::egress(const ParsedFrame& f, PortId in, VlanId vid, std::optional<PortSet> fdb) const {
+PortSet Switch::egress(const ParsedFrame& f, PortId in, VlanId vid, const PortSet* fdb) const {
     const PortSet members = vlans_.members(vid) - PortSet::of({in});
     if (f.cls != FrameClass::mcast_data) return members;
     const IpFamily fam = f.group.family();
@@ -609,7 +610,7 @@ void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
     for (unsigned k = 0; k < nm; ++k) {
         const bool hit = mhits >> k & 1;
         const ParsedFrame& f = frames[mfirst[k]];
-        mplans[k] = plan(f, mvids[k], egress(f, in, mvids[k], hit ? std::optional<PortSet>(mports[k]) : std::nullopt));
+        mplans[k] = plan(f, mvids[k], egress(f, in, mvids[k], hit ? &mports[k] : nullptr));
     }
 
     // Stage 3: send.
@@ -620,6 +621,10 @@ void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
             case kMcast: {
                 const unsigned k = slot[i];
                 if (!(mhits >> k & 1)) bump(w.c.flooded[in]);
+                if (const int p = mplans[k].single; p >= 0) {  // one port, frame as is
+                    send_one(&w, static_cast<PortId>(p), pkts[i]);
+                    continue;
+                }
                 // The stream's first frame: a run's later frames were never parsed.
                 transmit(pkts[i], frames[mfirst[k]], vids[i], mplans[k], &w);
                 continue;
@@ -632,7 +637,7 @@ void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
                 }
                 [[fallthrough]];  // unknown unicast floods
             default:
-                out = egress(frames[i], in, vids[i], std::nullopt);
+                out = egress(frames[i], in, vids[i], nullptr);
                 bump(w.c.flooded[in]);
                 break;
         }

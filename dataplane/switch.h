@@ -135,11 +135,13 @@ private:
         if (g.tagged[v >> 6] >> (v & 63) & 1) return v;
         return std::nullopt;
     }
-    PortSet egress(const ParsedFrame& f, PortId in, VlanId vid, std::optional<PortSet> fdb_hit) const;
+    // `fdb_hit`: the multicast FDB's answer, null on a miss.
+    PortSet egress(const ParsedFrame& f, PortId in, VlanId vid, const PortSet* fdb_hit) const;
     // Where a frame's copies go: as received, with its tag removed, with a tag
     // of `vid` pushed (or its outer tag rewritten to `vid`).
     struct Plan {
         PortSet as_is, untag, tag;
+        std::int16_t single = -1;  // the one port when that is all (as is, no rewrite): the common case
     };
     // Splits `ports` (down ports removed) by the tagging each needs.
     Plan plan(const ParsedFrame& f, VlanId vid, PortSet ports) const;
