@@ -150,7 +150,11 @@ bool Switch::init(std::string& error) {
         error = "forwarding tables: out of memory (reduce --mdb-size/--fdb-size or give the EAL more memory)";
         return false;
     }
-    if (!mfdb_->init(error) || !ufdb_->init(error)) return false;
+    if (!mfdb_->init(error) || !ufdb_->init(error)) {
+        error = "forwarding tables (--mdb-size " + std::to_string(cfg_.mdb_size) + ", --fdb-size " +
+                std::to_string(cfg_.fdb_size) + "): " + error + " (lower them or give the EAL more memory)";
+        return false;
+    }
 
     for (unsigned i = 0; i < nworkers_; ++i) {
         auto w = std::make_unique<Worker>();

@@ -29,16 +29,17 @@ bool MacIndex::create(const std::string& name, std::uint32_t entries, std::uint3
         error = name + ": MacIndex keys are 8 bytes";
         return false;
     }
-    const std::uint64_t n = std::bit_ceil(std::max<std::uint64_t>(16, std::uint64_t{entries} * 2));
+    const std::uint64_t n = std::bit_ceil(std::max<std::uint64_t>(16, std::uint64_t{entries} * 4));
     if (n > (std::uint64_t{1} << kPosBits)) {
-        error = name + ": too many entries (at most " + std::to_string(1u << (kPosBits - 1)) + ")";
+        error = name + ": too many entries (at most " + std::to_string(1u << (kPosBits - 2)) + ")";
         return false;
     }
     name_ = name;
     socket_ = socket;
     Layout* l = allocate(static_cast<std::uint32_t>(n), 0);
     if (l == nullptr) {
-        error = name + ": out of memory for " + std::to_string(n) + " cells";
+        error = name + ": out of memory for " + std::to_string(n) + " index cells (" +
+                std::to_string((sizeof(Cell) * n) >> 20) + " MiB)";
         return false;
     }
     layout_.store(l, std::memory_order_release);

@@ -35,8 +35,11 @@ public:
     MacIndex& operator=(const MacIndex&) = delete;
     ~MacIndex();
 
-    // Room for `entries` live keys at a load of at most one half. `key_len`
-    // must be 8 (the signature matches LfIndex so tables can hold either).
+    // 4 x `entries` cells rounded up to a power of two: at the rated size a
+    // quarter of them is live, leaving room for tombstones between rebuilds
+    // and short probes (bulk hits cost the same at 1 and 64 K keys). At most
+    // half the cells are ever live. `key_len` must be 8 (the signature
+    // matches LfIndex so tables can hold either).
     bool create(const std::string& name, std::uint32_t entries, std::uint32_t key_len, int socket,
                 std::string& error);
     // Readers report quiescence here; without it a rebuilt table's old cells
