@@ -73,6 +73,8 @@ Switch::Switch(Config cfg, std::vector<PortId> ports, unsigned workers)
 
 Switch::~Switch() {
     stop();
+    // The EAL interrupt thread must not call into a Switch that is gone.
+    for (PortId p : lsc_ports_) rte_eth_dev_callback_unregister(p, RTE_ETH_EVENT_INTR_LSC, &Switch::on_link_event, this);
     for (auto& w : workers_) {
         for (auto* b : w->txb) rte_free(b);
         rte_ring_free(w->punt);

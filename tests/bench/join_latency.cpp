@@ -2,9 +2,12 @@
 // background of IGMP reports, on the real switch: net_ring ports, the worker
 // loop on its own thread, the control thread as in production (sleeping when
 // idle). The main thread plays the hosts:
-//   - background: v2 reports on ports 2 and 3 for 1 000 groups, at --rate per
-//     second in all (the punt limit raised so that the control thread gets
-//     them all: the point is its load);
+//   - background: v2 reports and leaves on ports 2 and 3 (fast leave) for
+//     1 000 groups, at --rate per second in all: every message adds or removes
+//     a group, so the multicast FDB churns (the punt limit raised so that the
+//     control thread gets them all: the point is its load);
+//   - a stable stream to a group port 3 joined first, counted end to end: no
+//     frame of it may be lost while the other groups churn;
 //   - probe: a report (then a leave, port 1 has fast leave) on port 1 for a fresh
 //     group while a stream for that group enters on port 0, one frame every
 //     --gap microseconds, each carrying its sequence number. Join latency is
@@ -133,7 +136,7 @@ int main(int argc, char** argv) {
         Config cfg;
         for (PortId p = 0; p < kPorts; ++p) cfg.ports[p] = PortConfig{PortConfig::Mode::access, 1, {}, {}};
         cfg.unregistered = UnregisteredPolicy::drop;
-        cfg.snoop.fast_leave = PortSet::of({lab.ids[1]});
+        cfg.snoop.fast_leave = PortSet::of({lab.ids[1], lab.ids[2], lab.ids[3]});
         cfg.punt_rate = 10'000'000;
         cfg.punt_burst = 100'000;
         Switch sw(cfg, lab.ids, 1);
@@ -163,31 +166,45 @@ int main(int argc, char** argv) {
         // stream frames are stamped with their send time.
         std::vector<std::uint64_t> sent_at;
         std::vector<std::uint8_t> data;
+        const IpAddr stable_group(Ipv4Addr{{239, 8, 0, 1}});
+        auto stable = udp4_frame(stable_group.v4(), ip4("192.0.2.7"), 22);  // its own length
+        std::uint32_t stable_sent = 0;
+        std::vector<std::uint32_t> stable_got;
         auto pump = [&](std::uint64_t until, bool stream) {
             std::uint64_t next_frame = rte_get_tsc_cycles();
             for (std::uint64_t t; (t = rte_get_tsc_cycles()) < until;) {
                 if (t >= next_report) {
-                    lab.inject(2 + bg % 2, igmp(v2_report(IpAddr(Ipv4Addr{{239, 2, static_cast<std::uint8_t>(bg / 250),
-                                                                          static_cast<std::uint8_t>(bg % 250)}})),
+                    // Each group joins on one pass over the 1 000 and leaves on the next.
+                    const IpAddr g(Ipv4Addr{{239, 2, static_cast<std::uint8_t>(bg % 1000 / 250),
+                                             static_cast<std::uint8_t>(bg % 250)}});
+                    lab.inject(2 + bg % 2, igmp(bg / 1000 % 2 ? test::leave(g) : v2_report(g),
                                                 static_cast<std::uint8_t>(0x22 + bg % 2)));
-                    bg = (bg + 1) % 1000;
+                    bg = (bg + 1) % 2000;
                     ++reports;
                     next_report += report_every;
                 }
-                if (stream && t >= next_frame) {
-                    const std::uint32_t seq = static_cast<std::uint32_t>(sent_at.size());
-                    std::memcpy(data.data() + data.size() - 4, &seq, 4);
-                    sent_at.push_back(rte_get_tsc_cycles());
-                    lab.inject(0, data);
+                if (t >= next_frame) {
+                    if (stream) {
+                        const std::uint32_t seq = static_cast<std::uint32_t>(sent_at.size());
+                        std::memcpy(data.data() + data.size() - 4, &seq, 4);
+                        sent_at.push_back(rte_get_tsc_cycles());
+                        lab.inject(0, data);
+                    }
+                    std::memcpy(stable.data() + stable.size() - 4, &stable_sent, 4);
+                    ++stable_sent;
+                    lab.inject(0, stable);
                     next_frame += gap;
                 }
-                for (unsigned p : {0u, 2u, 3u}) lab.drain(p, nullptr, 0);  // queries, reports, floods
+                lab.drain(3, &stable_got, stable.size());
+                for (unsigned p : {0u, 2u}) lab.drain(p, nullptr, 0);  // queries, reports, floods
                 // Two cores: the worker spins on one; the control thread must
                 // get the other when it has work, as in a real deployment.
                 std::this_thread::yield();
             }
         };
         std::vector<double> join, prune;
+        lab.inject(3, igmp(v2_report(stable_group), 0x33));
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
         pump(rte_get_tsc_cycles() + hz / 2, false);  // load running before the first probe
         for (int k = 0; k < probes; ++k) {
             const IpAddr g(Ipv4Addr{{239, 9, static_cast<std::uint8_t>(k / 250), static_cast<std::uint8_t>(k % 250)}});
@@ -228,12 +245,23 @@ int main(int argc, char** argv) {
             }
             prune.push_back(us(sent_at[pruned_from] - t_leave));
         }
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));  // the last stable frames drain
+        lab.drain(3, &stable_got, stable.size());
         sw.stop();
         worker.join();
+        // Lost: stable frames sent that port 3 never sent on, and any out of order.
+        std::uint64_t in_order = 0;
+        for (std::size_t i = 1; i < stable_got.size(); ++i) in_order += stable_got[i] > stable_got[i - 1];
+        const std::uint64_t lost = stable_sent - stable_got.size();
         const auto& k = sw.snooper().counters();
-        std::printf("join_latency: %zu probes, background %.0f reports/s (%lu sent, %lu reports handled by the control "
-                    "thread), stream gap %.0f us\n",
-                    join.size(), rate, static_cast<unsigned long>(reports), static_cast<unsigned long>(k.reports), gap_us);
+        std::printf("join_latency: %zu probes, stream gap %.0f us; background %.0f messages/s (%lu sent, half reports, half "
+                    "leaves; the control thread handled %lu reports, %lu leaves)\n",
+                    join.size(), gap_us, rate, static_cast<unsigned long>(reports), static_cast<unsigned long>(k.reports),
+                    static_cast<unsigned long>(k.leaves));
+        std::printf("  stable stream during the churn: %u sent, %zu delivered, %lu lost, %lu out of order\n", stable_sent,
+                    stable_got.size(), static_cast<unsigned long>(lost),
+                    static_cast<unsigned long>(stable_got.empty() ? 0 : stable_got.size() - 1 - in_order));
+        if (lost != 0) rc = 1;
         std::printf("  join -> forwarding  p50 %7.1f us  p99 %7.1f us  max %7.1f us\n", percentile(join, 0.5),
                     percentile(join, 0.99), percentile(join, 1.0));
         std::printf("  leave -> pruned     p50 %7.1f us  p99 %7.1f us  max %7.1f us\n", percentile(prune, 0.5),
