@@ -116,6 +116,7 @@ po::options_description describe() {
     many("router-ports", "P,P,...: static multicast router ports");
     many("no-router-learning", "P,P,...: never learn a router on these ports");
     many("flood-ports", "P,P,...: always receive unregistered multicast");
+    many("report-flood-ports", "P,P,...: also receive IGMP/MLD reports and leaves (default: router ports only)");
     many("allow-groups", "P:PREFIX[,PREFIX...]: groups a port may join (e.g. 1:239.1.0.0/16)");
     many("flood-link-scope6", "VID: flood ff02::/16 groups instead of snooping them");
     many("static-group", "VID:GROUP:P[,P...]: static membership (e.g. 10:239.1.1.1:2,3; IPv6 groups in brackets: 10:[ff0e::1]:2)");
@@ -195,6 +196,7 @@ void apply_options(const po::variables_map& vm, Config& c) {
         {"router-ports", &c.snoop.static_router_ports},
         {"no-router-learning", &c.snoop.no_router_learning},
         {"flood-ports", &c.flood_ports},
+        {"report-flood-ports", &c.snoop.report_flood_ports},
     };
     for (const auto& [name, field] : sets)
         for (const auto& s : list(name)) *field |= port_list(s, name);

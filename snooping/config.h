@@ -58,6 +58,9 @@ struct SnoopConfig {
     PortSet fast_leave;          // ports with one host: prune on leave at once
     PortSet static_router_ports;
     PortSet no_router_learning;  // never learn a router on these ports
+    // Ports that also get reports and leaves (RFC 4541 §2.1.1-1's administrative
+    // override; by default they go to router ports only).
+    PortSet report_flood_ports;
     std::map<PortId, std::vector<GroupPrefix>> allowed_groups;  // absent port: all groups
 
     std::uint32_t max_groups = 0;           // memberships (VLAN, group) in all; 0: unlimited

@@ -213,7 +213,8 @@ Disposition Snooper::on_message(PortId port, VlanId vid, const Message& msg, con
     }
     // Reports and leaves go to router ports only (RFC 4541 §2.1.1-1): other
     // hosts must not see them, or v1/v2 hosts suppress their own reports.
-    return {routers(vid, v, f, now) - PortSet::of({port})};
+    // The administrator may name more ports (--report-flood-ports).
+    return {(routers(vid, v, f, now) | (cfg_.report_flood_ports & v.members)) - PortSet::of({port})};
 }
 
 Disposition Snooper::on_pim_hello(PortId port, VlanId vid, IpFamily family, Duration holdtime, Time now,

@@ -38,7 +38,8 @@ TEST(Options, timers_take_units) {
 }
 
 TEST(Options, port_lists_and_policies) {
-    const auto r = parse({"--fast-leave", "1,2", "--router-ports", "0", "--flood-ports", "3", "--unregistered", "router",
+    const auto r = parse({"--fast-leave", "1,2", "--router-ports", "0", "--flood-ports", "3", "--report-flood-ports", "2",
+                          "--unregistered", "router",
                           "--allow-groups", "1:239.1.0.0/16,ff0e::/16", "--max-groups-per-port", "100",
                           "--group-limit-action", "replace", "--no-querier-policy", "flood", "--vlan-snooping", "20=off"});
     ASSERT_TRUE(r.config) << r.error;
@@ -46,6 +47,7 @@ TEST(Options, port_lists_and_policies) {
     EXPECT_EQ(c.snoop.fast_leave, PortSet::of({1, 2}));
     EXPECT_EQ(c.snoop.static_router_ports, PortSet::of({0}));
     EXPECT_EQ(c.flood_ports, PortSet::of({3}));
+    EXPECT_EQ(c.snoop.report_flood_ports, PortSet::of({2}));
     EXPECT_EQ(c.unregistered, UnregisteredPolicy::router);
     ASSERT_EQ(c.snoop.allowed_groups.at(1).size(), 2u);
     EXPECT_EQ(c.snoop.allowed_groups.at(1)[0].length, 16u);

@@ -92,6 +92,15 @@ TEST(Reports, reports_go_to_router_ports_only_rfc4541_2_1_1_1) {
     EXPECT_EQ(h.rx(H1, v3(IS_EX, G)).forward, PortSet::of({R}));
 }
 
+TEST(Reports, the_administrator_may_flood_reports_to_more_ports_rfc4541_2_1_1_1) {
+    Harness h(with([](SnoopConfig& c) { c.report_flood_ports = PortSet::of({H2, H1}); }));
+    h.rx(R, query(IpFamily::v4, 2), A("10.0.0.1"));
+    EXPECT_EQ(h.rx(H1, v2_report(G)).forward, PortSet::of({R, H2})) << "never back to the sender";
+    EXPECT_EQ(h.rx(H1, leave(G)).forward, PortSet::of({R, H2}));
+    EXPECT_EQ(h.rx(H1, v3(IS_EX, G)).forward, PortSet::of({R, H2}));
+    EXPECT_EQ(h.rx(H2, v2_report(G)).forward, PortSet::of({R, H1}));
+}
+
 TEST(Reports, reports_are_not_forwarded_when_there_is_no_router) {
     Harness h;
     EXPECT_TRUE(h.rx(H1, v2_report(G)).forward.empty());
