@@ -18,23 +18,6 @@ bool valid_vid(VlanId vid) { return vid <= kMaxVlanId; }
 
 }  // namespace
 
-MulticastFdb::MacKey MulticastFdb::mac_key(VlanId vid, const MacAddr& mac) {
-    // Built in a register and stored once: the hash reads the key as one
-    // 8-byte word, which would stall on store forwarding over piecewise stores.
-    static_assert(sizeof(MacKey) == 8 && offsetof(MacKey, mac) == 2);
-    std::uint64_t m = 0;
-    std::memcpy(&m, mac.b.data(), 6);
-    std::uint16_t v = vid;
-    std::uint64_t w;
-    if constexpr (std::endian::native == std::endian::little)
-        w = v | m << 16;
-    else
-        w = std::uint64_t{v} << 48 | m >> 16;
-    MacKey k;
-    std::memcpy(&k, &w, 8);
-    return k;
-}
-
 MulticastFdb::GroupKey MulticastFdb::group_key(VlanId vid, const IpAddr& group) {
     GroupKey k{};
     k.vid = vid;
@@ -103,22 +86,26 @@ std::optional<PortSet> MulticastFdb::lookup(VlanId vid, const IpAddr& group, con
 
 std::uint64_t MulticastFdb::lookup_bulk(unsigned n, const VlanId* vids, const IpAddr* const* groups,
                                         const IpAddr* const* sources, PortSet* ports) const {
-    MacKey keys[MacIndex::kBulkMax];
-    const void* kp[MacIndex::kBulkMax];
-    std::int32_t slots[MacIndex::kBulkMax];
     n = std::min(n, MacIndex::kBulkMax);
-    for (unsigned i = 0; i < n; ++i) {
-        keys[i] = mac_key(vids[i], group_mac(*groups[i]));
-        kp[i] = &keys[i];
-    }
-    macs_t_.index.lookup_bulk(kp, n, slots);
+    if (n == 0) return 0;
+    std::uint64_t keys[MacIndex::kBulkMax];
+    std::int32_t slots[MacIndex::kBulkMax];
+    for (unsigned i = 0; i < n; ++i) keys[i] = mac_word(vids[i], group_mac(*groups[i]));
+    macs_t_.index.lookup_bulk(keys, n, slots);
     // Every hit's entry is fetched before the first is read.
     for (unsigned i = 0; i < n; ++i)
         if (slots[i] >= 0) rte_prefetch0(&macs_t_.slots[slots[i]]);
     std::uint64_t hits = 0;
     for (unsigned i = 0; i < n; ++i) {
         if (slots[i] < 0) continue;
-        if (auto p = resolve(macs_t_.slots[slots[i]], vids[i], *groups[i], *sources[i])) {
+        const Entry& e = macs_t_.slots[slots[i]];
+        // The common case inline: one registered group owns the MAC (resolve()).
+        if (e.flags.load(kAcquire) == 0) {
+            if (e.group == *groups[i]) {
+                ports[i] = PortSet::from_bits(e.ports.load(kRelaxed));
+                hits |= std::uint64_t{1} << i;
+            }
+        } else if (auto p = resolve(e, vids[i], *groups[i], *sources[i])) {
             ports[i] = *p;
             hits |= std::uint64_t{1} << i;
         }

@@ -17,6 +17,9 @@
 #pragma once
 
 #include <atomic>
+#include <bit>
+#include <cstddef>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <memory>
@@ -111,7 +114,23 @@ public:
         GroupKey g;
         std::uint8_t source[16];
     };
-    static MacKey mac_key(VlanId vid, const MacAddr& mac);
+    // The MAC key as the one 8-byte word MacIndex stores (built in a register:
+    // piecewise stores read back as a word would stall on store forwarding).
+    static std::uint64_t mac_word(VlanId vid, const MacAddr& mac) {
+        std::uint64_t m = 0;
+        std::memcpy(&m, mac.b.data(), 6);
+        if constexpr (std::endian::native == std::endian::little)
+            return std::uint64_t{vid} | m << 16;
+        else
+            return std::uint64_t{vid} << 48 | m >> 16;
+    }
+    static MacKey mac_key(VlanId vid, const MacAddr& mac) {
+        static_assert(sizeof(MacKey) == 8 && offsetof(MacKey, mac) == 2);
+        const std::uint64_t w = mac_word(vid, mac);
+        MacKey k;
+        std::memcpy(&k, &w, 8);
+        return k;
+    }
     static GroupKey group_key(VlanId vid, const IpAddr& group);
     static SourceKey source_key(VlanId vid, const IpAddr& group, const IpAddr& source);
 
