@@ -8,6 +8,8 @@
 #include <pthread.h>
 #include <sched.h>
 
+#include <atomic>
+#include <cstdint>
 #include <stdexcept>
 #include <chrono>
 #include <thread>
@@ -55,6 +57,41 @@ inline void run_on_any_cpu() {
     for (int c = 0; c < CPU_SETSIZE; ++c) CPU_SET(c, &all);
     pthread_setaffinity_np(pthread_self(), sizeof all, &all);
 }
+
+// The reader side of a writer/reader stress test: a thread that is QSBR
+// reader `id`, calls `probe()` until stop() and reports quiescent after each
+// call. What `probe` counts may be read once stop() has joined the thread.
+class StressReader {
+public:
+    template <class Probe>
+    StressReader(Qsbr& qsbr, unsigned id, Probe probe)
+        : thread_([this, &qsbr, id, probe]() mutable {
+              run_on_any_cpu();
+              qsbr.online(id);
+              while (!stop_.load(std::memory_order_relaxed)) {
+                  probe();
+                  ++probes_;
+                  qsbr.quiescent(id);
+              }
+              qsbr.offline(id);
+          }) {}
+    ~StressReader() {
+        if (thread_.joinable()) stop();
+    }
+    StressReader(const StressReader&) = delete;
+    StressReader& operator=(const StressReader&) = delete;
+    // Joins the thread; returns how many probes it made.
+    std::uint64_t stop() {
+        stop_.store(true, std::memory_order_relaxed);
+        thread_.join();
+        return probes_;
+    }
+
+private:
+    std::atomic<bool> stop_{false};
+    std::uint64_t probes_ = 0;
+    std::thread thread_;  // last: starts once the members above exist
+};
 
 // What the control thread does when a table is full only because retired
 // entries await a grace period: let readers run, reclaim, try again. Bounded

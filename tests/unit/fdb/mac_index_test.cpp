@@ -168,26 +168,14 @@ TEST(MacIndexConcurrency, reader_sees_only_published_slots_across_churn_and_rebu
         const std::uint64_t k = key_of(5, n);
         ASSERT_TRUE(ix.put(&k, static_cast<std::int32_t>(n * 1024)));
     }
-    std::atomic<bool> stop{false};
-    std::atomic<std::uint64_t> lookups{0}, bad{0}, stable_misses{0};
-    std::thread reader([&] {
-        run_on_any_cpu();
-        qsbr.online(1);
-        std::mt19937 rng(1);
-        std::uint64_t n = 0, b = 0, m = 0;
-        while (!stop.load(std::memory_order_relaxed)) {
-            const std::uint32_t i = rng() % (kStable + kChurn);
-            const std::uint64_t k = key_of(5, i);
-            const std::int32_t s = ix.lookup(&k);
-            if (s >= 0 && static_cast<std::uint32_t>(s) / 1024 != i) ++b;
-            if (s < 0 && i < kStable) ++m;
-            ++n;
-            qsbr.quiescent(1);
-        }
-        qsbr.offline(1);
-        lookups = n;
-        bad = b;
-        stable_misses = m;
+    std::mt19937 reader_rng(1);
+    std::uint64_t bad = 0, stable_misses = 0;
+    StressReader reader(qsbr, 1, [&] {
+        const std::uint32_t i = reader_rng() % (kStable + kChurn);
+        const std::uint64_t k = key_of(5, i);
+        const std::int32_t s = ix.lookup(&k);
+        if (s >= 0 && static_cast<std::uint32_t>(s) / 1024 != i) ++bad;
+        if (s < 0 && i < kStable) ++stable_misses;
     });
     struct Pending {
         std::uint64_t token;
@@ -208,11 +196,10 @@ TEST(MacIndexConcurrency, reader_sees_only_published_slots_across_churn_and_rebu
             grace.pop_front();
         }
     }
-    stop = true;
-    reader.join();
-    EXPECT_EQ(bad.load(), 0u) << "reader read a slot published for another key";
-    EXPECT_EQ(stable_misses.load(), 0u) << "a key never removed went missing";
-    EXPECT_GT(lookups.load(), 10000u);
+    const std::uint64_t lookups = reader.stop();
+    EXPECT_EQ(bad, 0u) << "reader read a slot published for another key";
+    EXPECT_EQ(stable_misses, 0u) << "a key never removed went missing";
+    EXPECT_GT(lookups, 10000u);
     EXPECT_GT(ix.rebuilds(), 0u);
 }
 

@@ -252,27 +252,14 @@ TEST(McastFdbConcurrency, reader_only_ever_sees_published_sets) {
         return IpAddr(Ipv4Addr::from_host(0xe0000000u + ((k & 1) << 24) + 0x010000u + (k >> 1)));
     };
     const IpAddr src = ip4("192.0.2.1");
-    std::atomic<bool> stop{false};
-    std::atomic<std::uint64_t> lookups{0}, hits{0}, bad{0};
-
-    std::thread reader([&] {
-        run_on_any_cpu();
-        qsbr.online(1);
-        std::mt19937 rng(1);
-        std::uint64_t n = 0, h = 0, b = 0;
-        while (!stop.load(std::memory_order_relaxed)) {
-            const std::uint32_t k = rng() % kKeys;
-            if (auto p = fdb.lookup(10, group_of(k), src)) {
-                ++h;
-                if ((p->bits() & 0x3ff) != k) ++b;
-            }
-            ++n;
-            qsbr.quiescent(1);
+    std::mt19937 reader_rng(1);
+    std::uint64_t hits = 0, bad = 0;
+    StressReader reader(qsbr, 1, [&] {
+        const std::uint32_t k = reader_rng() % kKeys;
+        if (auto p = fdb.lookup(10, group_of(k), src)) {
+            ++hits;
+            if ((p->bits() & 0x3ff) != k) ++bad;
         }
-        qsbr.offline(1);
-        lookups = n;
-        hits = h;
-        bad = b;
     });
 
     std::mt19937_64 rng(2);
@@ -293,11 +280,10 @@ TEST(McastFdbConcurrency, reader_only_ever_sees_published_sets) {
         });
         if (i % 64 == 0) fdb.reclaim();
     }
-    stop = true;
-    reader.join();
-    EXPECT_EQ(bad.load(), 0u) << "reader saw a set published for another key";
-    EXPECT_GT(lookups.load(), 100000u);
-    EXPECT_GT(hits.load(), 10000u);
+    const std::uint64_t lookups = reader.stop();
+    EXPECT_EQ(bad, 0u) << "reader saw a set published for another key";
+    EXPECT_GT(lookups, 100000u);
+    EXPECT_GT(hits, 10000u);
     EXPECT_EQ(failures, 0u) << "reclaim must keep up with a single reader";
 }
 

@@ -159,22 +159,11 @@ TEST(UcastFdbConcurrency, reader_only_ever_sees_a_published_port) {
     UnicastFdb fdb(qsbr.get(), cfg);
     std::string err;
     ASSERT_TRUE(fdb.init(err)) << err;
-    std::atomic<bool> stop{false};
-    std::atomic<std::uint64_t> lookups{0}, bad{0};
-    std::thread reader([&] {
-        run_on_any_cpu();
-        qsbr.online(1);
-        std::mt19937 rng(3);
-        std::uint64_t n = 0, b = 0;
-        while (!stop.load(std::memory_order_relaxed)) {
-            const std::uint32_t k = rng() % kKeys;
-            if (auto p = fdb.lookup(1, mac(k)); p && *p % 32 != k % 32) ++b;
-            ++n;
-            qsbr.quiescent(1);
-        }
-        qsbr.offline(1);
-        lookups = n;
-        bad = b;
+    std::mt19937 reader_rng(3);
+    std::uint64_t bad = 0;
+    StressReader reader(qsbr, 1, [&] {
+        const std::uint32_t k = reader_rng() % kKeys;
+        if (auto p = fdb.lookup(1, mac(k)); p && *p % 32 != k % 32) ++bad;
     });
     std::mt19937 rng(4);
     std::uint64_t refused = 0;
@@ -191,10 +180,9 @@ TEST(UcastFdbConcurrency, reader_only_ever_sees_a_published_port) {
         }
         if (i % 64 == 0) fdb.reclaim();
     }
-    stop = true;
-    reader.join();
-    EXPECT_EQ(bad.load(), 0u);
-    EXPECT_GT(lookups.load(), 100000u);
+    const std::uint64_t lookups = reader.stop();
+    EXPECT_EQ(bad, 0u);
+    EXPECT_GT(lookups, 100000u);
     EXPECT_EQ(refused, 0u);
 }
 
