@@ -46,13 +46,6 @@ bool MacIndex::create(const std::string& name, std::uint32_t entries, std::uint3
     return true;
 }
 
-void MacIndex::lookup_bulk(const void** keys, unsigned n, std::int32_t* slots) const {
-    std::uint64_t k[kBulkMax];
-    n = std::min(n, kBulkMax);
-    for (unsigned i = 0; i < n; ++i) k[i] = word(keys[i]);
-    lookup_bulk(k, n, slots);
-}
-
 void MacIndex::lookup_bulk(const std::uint64_t* k, unsigned n, std::int32_t* slots) const {
     const Layout& l = *layout();
     const Cell* c = l.cells();

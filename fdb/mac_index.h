@@ -49,8 +49,8 @@ public:
     // Readers. -1 on a miss.
     std::int32_t lookup(const void* key) const { return probe(*layout(), word(key)); }
     // Up to kBulkMax keys: prefetches every key's first cell, then probes.
+    // Keys are the 8-byte words themselves (MulticastFdb::mac_word).
     void lookup_bulk(const std::uint64_t* keys, unsigned n, std::int32_t* slots) const;
-    void lookup_bulk(const void** keys, unsigned n, std::int32_t* slots) const;
 
     // Writer. Adds or replaces the slot of `key`; false when the table holds
     // its maximum of live keys (half its cells).
