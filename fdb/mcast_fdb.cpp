@@ -65,23 +65,32 @@ std::optional<PortSet> MulticastFdb::exact(VlanId vid, const IpAddr& group, cons
     return PortSet::from_bits(ge.ports.load(kRelaxed));
 }
 
-std::optional<PortSet> MulticastFdb::resolve(const Entry& e, VlanId vid, const IpAddr& group,
-                                             const IpAddr& source) const {
+bool MulticastFdb::resolve_flagged(const Entry& e, std::uint8_t flags, VlanId vid, const IpAddr& group,
+                                   const IpAddr& source, PortSet& ports) const {
+    if (!(flags & kAliased) && e.group != group) return false;
+    const auto p = exact(vid, group, source);
+    if (p) ports = *p;
+    return p.has_value();
+}
+
+// Small enough to inline into the lookups: the common case is answered here,
+// flagged entries (aliased, source-specific) out of line.
+inline bool MulticastFdb::resolve(const Entry& e, VlanId vid, const IpAddr& group, const IpAddr& source,
+                                  PortSet& ports) const {
     const std::uint8_t flags = e.flags.load(kAcquire);
-    if (flags == 0) {
-        // The common case: one registered group owns this MAC.
-        if (e.group != group) return std::nullopt;  // an unregistered group sharing the MAC
-        return PortSet::from_bits(e.ports.load(kRelaxed));
-    }
-    if (!(flags & kAliased) && e.group != group) return std::nullopt;
-    return exact(vid, group, source);
+    if (flags != 0) return resolve_flagged(e, flags, vid, group, source, ports);
+    // One registered group owns this MAC; another group sharing it is a miss.
+    if (e.group != group) return false;
+    ports = PortSet::from_bits(e.ports.load(kRelaxed));
+    return true;
 }
 
 std::optional<PortSet> MulticastFdb::lookup(VlanId vid, const IpAddr& group, const IpAddr& source) const {
     const MacKey mk = mac_key(vid, group_mac(group));
     const std::int32_t m = macs_t_.index.lookup(&mk);
-    if (m < 0) return std::nullopt;
-    return resolve(macs_t_.slots[m], vid, group, source);
+    PortSet ports;
+    if (m < 0 || !resolve(macs_t_.slots[m], vid, group, source, ports)) return std::nullopt;
+    return ports;
 }
 
 std::uint64_t MulticastFdb::lookup_bulk(unsigned n, const VlanId* vids, const IpAddr* const* groups,
@@ -98,17 +107,8 @@ std::uint64_t MulticastFdb::lookup_bulk(unsigned n, const VlanId* vids, const Ip
     std::uint64_t hits = 0;
     for (unsigned i = 0; i < n; ++i) {
         if (slots[i] < 0) continue;
-        const Entry& e = macs_t_.slots[slots[i]];
-        // The common case inline: one registered group owns the MAC (resolve()).
-        if (e.flags.load(kAcquire) == 0) {
-            if (e.group == *groups[i]) {
-                ports[i] = PortSet::from_bits(e.ports.load(kRelaxed));
-                hits |= std::uint64_t{1} << i;
-            }
-        } else if (auto p = resolve(e, vids[i], *groups[i], *sources[i])) {
-            ports[i] = *p;
+        if (resolve(macs_t_.slots[slots[i]], vids[i], *groups[i], *sources[i], ports[i]))
             hits |= std::uint64_t{1} << i;
-        }
     }
     return hits;
 }

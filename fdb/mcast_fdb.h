@@ -170,8 +170,11 @@ private:
     using GroupId = std::pair<VlanId, IpAddr>;
     using MacId = std::pair<VlanId, MacAddr>;
 
-    std::optional<PortSet> resolve(const Entry& mac_entry, VlanId vid, const IpAddr& group,
-                                   const IpAddr& source) const;
+    // What a MAC entry says for (group, source): true with `ports`, false on a miss.
+    bool resolve(const Entry& mac_entry, VlanId vid, const IpAddr& group, const IpAddr& source,
+                 PortSet& ports) const;
+    bool resolve_flagged(const Entry& mac_entry, std::uint8_t flags, VlanId vid, const IpAddr& group,
+                         const IpAddr& source, PortSet& ports) const;
     std::optional<PortSet> exact(VlanId vid, const IpAddr& group, const IpAddr& source) const;
 
     // Publishes a fresh slot for `key` in `t` (retiring `old_slot` if any).
