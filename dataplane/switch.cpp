@@ -73,8 +73,7 @@ Switch::Switch(Config cfg, std::vector<PortId> ports, unsigned workers)
 
 Switch::~Switch() {
     stop();
-    // The EAL interrupt thread must not call into a Switch that is gone.
-    for (PortId p : lsc_ports_) rte_eth_dev_callback_unregister(p, RTE_ETH_EVENT_INTR_LSC, &Switch::on_link_event, this);
+    unregister_link_events();  // the EAL interrupt thread must not call into a Switch that is gone
     for (auto& w : workers_) {
         for (auto* b : w->txb) rte_free(b);
         rte_ring_free(w->punt);
@@ -849,18 +848,21 @@ void Switch::stop() {
     }
 }
 
-int Switch::on_link_event(std::uint16_t port, rte_eth_event_type, void* self, void*) {
+int Switch::on_link_event(std::uint16_t, rte_eth_event_type, void* self, void*) {
     // EAL interrupt thread: only flag it; the control thread owns the snooper.
     auto* sw = static_cast<Switch*>(self);
     sw->link_events_.fetch_add(1, std::memory_order_relaxed);
     sw->link_event_.store(true, std::memory_order_release);
-    (void)port;
     return 0;
 }
 
-void Switch::stop_ports() {
+void Switch::unregister_link_events() {
     for (PortId p : lsc_ports_) rte_eth_dev_callback_unregister(p, RTE_ETH_EVENT_INTR_LSC, &Switch::on_link_event, this);
     lsc_ports_ = {};
+}
+
+void Switch::stop_ports() {
+    unregister_link_events();
     for (PortId p : ports_) {
         rte_eth_dev_stop(p);
         rte_eth_dev_close(p);

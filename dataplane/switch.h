@@ -159,6 +159,7 @@ private:
     void check_links();
     // RTE_ETH_EVENT_INTR_LSC callback (EAL interrupt thread): flags a link check.
     static int on_link_event(std::uint16_t port, rte_eth_event_type type, void* self, void* unused);
+    void unregister_link_events();
     void build_snapshot();
 
     Config cfg_;
