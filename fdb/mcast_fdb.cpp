@@ -43,9 +43,9 @@ MulticastFdb::MulticastFdb(rte_rcu_qsbr* qsbr, McastFdbConfig cfg)
 }
 
 bool MulticastFdb::init(std::string& error) {
-    static_assert(sizeof(MacKey) == 8 && sizeof(GroupKey) == 20 && sizeof(SourceKey) == 36,
+    static_assert(sizeof(GroupKey) == 20 && sizeof(SourceKey) == 36,
                   "keys must have no padding: every byte is hashed");
-    return macs_t_.index.create(cfg_.name + "_mac", cfg_.max_groups, sizeof(MacKey), cfg_.socket, error) &&
+    return macs_t_.index.create(cfg_.name + "_mac", cfg_.max_groups, sizeof(std::uint64_t), cfg_.socket, error) &&
            groups_t_.index.create(cfg_.name + "_grp", cfg_.max_groups, sizeof(GroupKey), cfg_.socket, error) &&
            sources_t_.index.create(cfg_.name + "_src", cfg_.max_sources, sizeof(SourceKey), cfg_.socket, error);
 }
@@ -86,7 +86,7 @@ inline bool MulticastFdb::resolve(const Entry& e, VlanId vid, const IpAddr& grou
 }
 
 std::optional<PortSet> MulticastFdb::lookup(VlanId vid, const IpAddr& group, const IpAddr& source) const {
-    const MacKey mk = mac_key(vid, group_mac(group));
+    const std::uint64_t mk = mac_word(vid, group_mac(group));
     const std::int32_t m = macs_t_.index.lookup(&mk);
     PortSet ports;
     if (m < 0 || !resolve(macs_t_.slots[m], vid, group, source, ports)) return std::nullopt;
@@ -167,7 +167,7 @@ void MulticastFdb::unpublish(T& t, const void* key, std::int32_t& slot) {
 
 FdbStatus MulticastFdb::refresh_mac(const MacId& mid) {
     MacState& ms = macs_[mid];
-    const MacKey mk = mac_key(mid.first, mid.second);
+    const std::uint64_t mk = mac_word(mid.first, mid.second);
     if (ms.groups.empty()) {
         unpublish(macs_t_, &mk, ms.slot);
         macs_.erase(mid);

@@ -18,7 +18,6 @@
 
 #include <atomic>
 #include <bit>
-#include <cstddef>
 #include <cstring>
 #include <functional>
 #include <map>
@@ -100,10 +99,6 @@ public:
     void for_each_group(const std::function<void(const GroupView&)>& fn) const;
 
     // Key layouts (public for tests and benchmarks; all bytes defined).
-    struct MacKey {
-        std::uint16_t vid;
-        std::uint8_t mac[6];
-    };
     struct GroupKey {
         std::uint16_t vid;
         std::uint8_t family;
@@ -114,7 +109,8 @@ public:
         GroupKey g;
         std::uint8_t source[16];
     };
-    // The MAC key as the one 8-byte word MacIndex stores (built in a register:
+    // The (VLAN, MAC) key: the 8-byte word MacIndex stores, the VID in its
+    // first two bytes and the MAC in the other six (built in a register:
     // piecewise stores read back as a word would stall on store forwarding).
     static std::uint64_t mac_word(VlanId vid, const MacAddr& mac) {
         std::uint64_t m = 0;
@@ -123,13 +119,6 @@ public:
             return std::uint64_t{vid} | m << 16;
         else
             return std::uint64_t{vid} << 48 | m >> 16;
-    }
-    static MacKey mac_key(VlanId vid, const MacAddr& mac) {
-        static_assert(sizeof(MacKey) == 8 && offsetof(MacKey, mac) == 2);
-        const std::uint64_t w = mac_word(vid, mac);
-        MacKey k;
-        std::memcpy(&k, &w, 8);
-        return k;
     }
     static GroupKey group_key(VlanId vid, const IpAddr& group);
     static SourceKey source_key(VlanId vid, const IpAddr& group, const IpAddr& source);

@@ -16,11 +16,8 @@ namespace l2snoop::test {
 namespace {
 
 std::uint64_t key_of(VlanId vid, std::uint32_t n) {
-    const auto k = MulticastFdb::mac_key(vid, MacAddr{{0x01, 0x00, 0x5e, static_cast<std::uint8_t>((n >> 16) & 0x7f),
-                                                       static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)}});
-    std::uint64_t w;
-    std::memcpy(&w, &k, 8);
-    return w;
+    return MulticastFdb::mac_word(vid, MacAddr{{0x01, 0x00, 0x5e, static_cast<std::uint8_t>((n >> 16) & 0x7f),
+                                                static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)}});
 }
 
 TEST(MacIndex, keys_are_found_replaced_and_removed) {
