@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "dataplane/switch.h"
+#include "tests/integration/ring_ports.h"
 #include "tests/unit/fdb/eal_env.h"
 #include "tests/unit/frames.h"
 #include "tests/unit/snooping/messages.h"
@@ -41,25 +42,15 @@ using namespace l2snoop::test;
 
 namespace {
 
-constexpr unsigned kPorts = 4, kTxq = 2;
+constexpr unsigned kPorts = RingPorts::kPorts;
 
-struct Lab {
-    rte_ring* rx[kPorts] = {};
-    rte_ring* tx[kPorts][kTxq] = {};
-    std::vector<PortId> ids;
-    rte_mempool* pool = nullptr;
+// The ring ports (deeper rings: the streams run unattended for milliseconds)
+// and the mbufs the hosts send.
+struct Lab : RingPorts {
+    rte_mempool* pool = rte_pktmbuf_pool_create("lat_pool", 16383, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
 
-    Lab() {
-        pool = rte_pktmbuf_pool_create("lat_pool", 16383, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
-        for (unsigned p = 0; p < kPorts; ++p) {
-            const std::string base = "lat" + std::to_string(p);
-            rx[p] = rte_ring_create((base + "rx").c_str(), 4096, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-            for (unsigned q = 0; q < kTxq; ++q)
-                tx[p][q] = rte_ring_create((base + "tx" + std::to_string(q)).c_str(), 8192, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-            const int id = rte_eth_from_rings(("net_ring_" + base).c_str(), &rx[p], 1, tx[p], kTxq, 0);
-            if (id < 0 || pool == nullptr || rx[p] == nullptr) throw std::runtime_error("lab set-up");
-            ids.push_back(static_cast<PortId>(id));
-        }
+    Lab() : RingPorts(4096, 8192) {
+        if (pool == nullptr) throw std::runtime_error("lab set-up: mbuf pool");
     }
     void inject(unsigned p, const std::vector<std::uint8_t>& f) {
         rte_mbuf* m = rte_pktmbuf_alloc(pool);

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "dataplane/switch.h"
+#include "tests/integration/ring_ports.h"
 #include "tests/unit/fdb/eal_env.h"
 #include "tests/unit/frames.h"
 #include "tests/unit/snooping/messages.h"
@@ -19,33 +20,7 @@
 namespace l2snoop::test {
 namespace {
 
-constexpr unsigned kPorts = 4;
-constexpr unsigned kTxq = 2;  // one worker + control
-
-struct RingPorts {
-    rte_ring* rx[kPorts] = {};
-    rte_ring* tx[kPorts][kTxq] = {};
-    std::vector<PortId> ids;
-    RingPorts() {
-        static int gen = 0;
-        ++gen;
-        for (unsigned p = 0; p < kPorts; ++p) {
-            const std::string base = "t" + std::to_string(gen) + "p" + std::to_string(p);
-            rx[p] = rte_ring_create((base + "rx").c_str(), 1024, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-            for (unsigned q = 0; q < kTxq; ++q)
-                tx[p][q] = rte_ring_create((base + "tx" + std::to_string(q)).c_str(), 4096, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-            const int id = rte_eth_from_rings(("net_ring_" + base).c_str(), &rx[p], 1, tx[p], kTxq, 0);
-            if (id < 0) throw std::runtime_error("rte_eth_from_rings");
-            ids.push_back(static_cast<PortId>(id));
-        }
-    }
-    ~RingPorts() {
-        for (unsigned p = 0; p < kPorts; ++p) {
-            rte_ring_free(rx[p]);
-            for (auto* r : tx[p]) rte_ring_free(r);
-        }
-    }
-};
+constexpr unsigned kPorts = RingPorts::kPorts;
 
 rte_mempool* test_pool() {
     static rte_mempool* pool = rte_pktmbuf_pool_create("test_pool", 8191, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
