@@ -52,6 +52,9 @@ void print_summary(const Switch& sw) {
                 static_cast<unsigned long>(k.queries), static_cast<unsigned long>(k.reports),
                 static_cast<unsigned long>(k.leaves), static_cast<unsigned long>(k.v3_reports),
                 static_cast<unsigned long>(k.queries_sent), sw.snooper().group_count());
+    const auto cs = sw.stream_stats();
+    std::printf("  stream cache: %lu entries, hits %lu, misses %lu\n", static_cast<unsigned long>(cs.entries),
+                static_cast<unsigned long>(cs.hits), static_cast<unsigned long>(cs.misses));
     std::printf("  links: changes %lu, link-state interrupts %lu\n",
                 static_cast<unsigned long>(sw.control_counters().link_changes),
                 static_cast<unsigned long>(sw.link_events()));

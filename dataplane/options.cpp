@@ -132,6 +132,7 @@ po::options_description describe() {
     opt("fdb-per-port", "learned MACs per port (default 8192)");
     opt("mac-aging", "unicast MAC aging time (default 300s)");
     opt("burst", "rx/tx burst size (default 32, max 64)");
+    opt("stream-cache", "multicast streams whose forwarding decision each worker caches (default 8192, 0: off)");
     opt("mbufs", "mbuf pool size (default: computed)");
     opt("punt-rate", "control frames per second per port (default 2000)");
     opt("rx-queues", "rx queues per port, spread by RSS (default: one per worker where the port has RSS)");
@@ -244,6 +245,11 @@ void apply_options(const po::variables_map& vm, Config& c) {
     if (auto s = str("fdb-size")) c.fdb_size = number<std::uint32_t>(*s, "fdb-size", 16, 1u << 24);
     if (auto s = str("fdb-per-port")) c.fdb_per_port = number<std::uint32_t>(*s, "fdb-per-port", 1, 1u << 24);
     if (auto s = str("burst")) c.burst = number<std::uint16_t>(*s, "burst", 1, 64);
+    if (auto s = str("stream-cache")) {
+        c.stream_cache = number<std::uint32_t>(*s, "stream-cache", 0, 1u << 22);
+        if (c.stream_cache & (c.stream_cache - 1))
+            throw Bad{"--stream-cache: " + *s + " is not 0 or a power of two"};
+    }
     if (auto s = str("mbufs")) c.mbufs = number<std::uint32_t>(*s, "mbufs", 1024, 1u << 24);
     if (auto s = str("punt-rate")) c.punt_rate = number<std::uint32_t>(*s, "punt-rate", 1, 10000000);
     if (auto s = str("punt-burst")) c.punt_burst = number<std::uint32_t>(*s, "punt-burst", 1, 1000000);

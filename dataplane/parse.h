@@ -8,7 +8,6 @@
 // the Ethernet header. Only IP multicast pays for L3 parsing and checksums.
 #pragma once
 
-#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -100,7 +99,7 @@ struct ParsedFrame {
     bool fragment = false;        // part of a fragmented datagram
     bool l4_present = false;      // unfragmented or first fragment
     bool ipv6_link_scope = false;  // ff02::/16 group other than ff02::1 (snooped, RFC 4541 §3)
-    bool run_opener = false;       // may open a stream run (below): IPv4 data, no options, <= one 802.1Q tag
+    bool run_opener = false;       // may open a stream (stream.h): IPv4 data, no options, <= one 802.1Q tag
     IpAddr src;
     IpAddr group;  // IP destination (a multicast group when cls is mcast_data/control)
     MacAddr dst_mac;
@@ -116,62 +115,9 @@ ParsedFrame parse_frame(const std::uint8_t* data, std::size_t len);
 // The same, into `out` (the workers' form: no copy of the result).
 void parse_frame(const std::uint8_t* data, std::size_t len, ParsedFrame& out);
 
-// Stream runs. Frames of one IPv4 multicast stream differ, frame to frame,
-// only in header fields no forwarding decision reads: TOS, identification,
-// TTL and the header checksum. A frame that has a run opener's length and
-// every other byte of its Ethernet header, tags and 20-byte IPv4 header, and
-// whose own header checksum is valid, parses exactly like the opener (ttl
-// aside); workers reuse the opener's parse and lookup without parsing.
-//
-// A run opener: IPv4 multicast data, no IP options, untagged or one 802.1Q tag
-// (the parser decides it where it knows the header length).
+// A stream opener (dataplane/stream.h): IPv4 multicast data, no IP options,
+// untagged or one 802.1Q tag (the parser decides it where it knows the header
+// length). Frames of its stream are forwarded by its decision, unparsed.
 constexpr bool opens_ipv4_run(const ParsedFrame& f) { return f.run_opener; }
-
-namespace detail {
-// Masked compare of the first L3 + 20 bytes as five 8-byte words (0, 8, 16,
-// 24 and the last 8, which overlap), ignoring the bytes a stream varies.
-template <std::size_t L3>
-struct StreamWords {
-    static constexpr std::size_t offs[5] = {0, 8, 16, 24, L3 + 20 - 8};
-    static constexpr bool ignored(std::size_t byte) {
-        const std::size_t i = byte - L3;  // within the IPv4 header
-        return byte >= L3 && (i == 1 || i == 4 || i == 5 || i == 8 || i == 10 || i == 11);
-    }
-    static constexpr std::uint64_t mask(std::size_t off) {
-        std::uint64_t m = 0;
-        for (std::size_t k = 0; k < 8; ++k) {
-            const unsigned shift = std::endian::native == std::endian::little ? 8 * k : 8 * (7 - k);
-            if (!ignored(off + k)) m |= std::uint64_t{0xff} << shift;
-        }
-        return m;
-    }
-    static constexpr std::uint64_t masks[5] = {mask(offs[0]), mask(offs[1]), mask(offs[2]), mask(offs[3]),
-                                               mask(offs[4])};
-};
-
-template <std::size_t L3>
-inline bool same_stream_bytes(const std::uint8_t* a, const std::uint8_t* b) {
-    using W = StreamWords<L3>;
-    const auto diff = [a, b](std::size_t w) {
-        std::uint64_t x, y;
-        std::memcpy(&x, a + W::offs[w], 8);
-        std::memcpy(&y, b + W::offs[w], 8);
-        return (x ^ y) & W::masks[w];
-    };
-    // The first word holds the destination MAC: other streams differ there.
-    return diff(0) == 0 && (diff(1) | diff(2) | diff(3) | diff(4)) == 0;
-}
-}  // namespace detail
-
-// Whether `next` (of the opener's length, checked by the caller) continues
-// the run of `opener` (whose parse has opens_ipv4_run and this l3_offset).
-// Inline: workers ask it for every frame while a run is open.
-inline bool continues_ipv4_run(const std::uint8_t* opener, std::uint16_t l3_offset, const std::uint8_t* next) {
-    if (l3_offset == 14)
-        return detail::same_stream_bytes<14>(opener, next) && ipv4_header_checksum_ok(next + 14, 20);
-    if (l3_offset == 18)
-        return detail::same_stream_bytes<18>(opener, next) && ipv4_header_checksum_ok(next + 18, 20);
-    return false;
-}
 
 }  // namespace l2snoop

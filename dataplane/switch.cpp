@@ -65,6 +65,9 @@ struct Switch::Worker {
     ParsedFrame frames[kMaxBurst];
     PortSet mports[kMaxBurst];  // per multicast lookup slot: the FDB's answer
     Plan mplans[kMaxBurst];     // per slot: where its frames go, by tagging
+    StreamKey keys[kMaxBurst];  // per frame: its stream key where make_stream_key gave one
+    StreamCache::Decision cached[kMaxBurst];  // per frame: the stream cache's answer
+    StreamCache cache;
     WorkerCounters c;
 };
 
@@ -160,6 +163,7 @@ bool Switch::init(std::string& error) {
     for (unsigned i = 0; i < nworkers_; ++i) {
         auto w = std::make_unique<Worker>();
         w->id = i;
+        w->cache = StreamCache(cfg_.stream_cache);
         const std::string pn = "l2s_punt" + std::to_string(i), ln = "l2s_learn" + std::to_string(i);
         w->punt = rte_ring_create(pn.c_str(), kRingSize, static_cast<int>(rte_socket_id()), RING_F_SP_ENQ | RING_F_SC_DEQ);
         w->learn = rte_ring_create_elem(ln.c_str(), sizeof(LearnEvent), kRingSize, static_cast<int>(rte_socket_id()),
@@ -428,17 +432,19 @@ Switch::Plan Switch::plan(const ParsedFrame& f, VlanId vid, PortSet ports) const
     return p;
 }
 
+void Switch::fan_out(Worker* w, rte_mbuf* m, PortSet to) {
+    if (to.empty()) {
+        rte_pktmbuf_free(m);
+        return;
+    }
+    // Every segment: rte_pktmbuf_free() releases a chain segment by segment.
+    if (to.size() > 1) rte_pktmbuf_refcnt_update(m, static_cast<std::int16_t>(to.size() - 1));
+    for (PortId p : to) send_one(w, p, m);
+}
+
 void Switch::transmit(rte_mbuf* pkt, const ParsedFrame& f, VlanId vid, const Plan& plan, Worker* w) {
-    auto fan_out = [&](rte_mbuf* m, PortSet to) {
-        // Every segment: rte_pktmbuf_free() releases a chain segment by segment.
-        if (to.size() > 1) rte_pktmbuf_refcnt_update(m, static_cast<std::int16_t>(to.size() - 1));
-        for (PortId p : to) send_one(w, p, m);
-    };
     if (plan.untag.empty() && plan.tag.empty()) [[likely]] {
-        if (plan.as_is.empty())
-            rte_pktmbuf_free(pkt);
-        else
-            fan_out(pkt, plan.as_is);
+        fan_out(w, pkt, plan.as_is);
         return;
     }
     auto variant = [&](PortSet to, std::optional<VlanId> tag) {
@@ -448,14 +454,11 @@ void Switch::transmit(rte_mbuf* pkt, const ParsedFrame& f, VlanId vid, const Pla
             if (w) bump(w->c.drops[*to.begin()][static_cast<int>(Drop::no_mbuf)], to.size());
             return;
         }
-        fan_out(v, to);
+        fan_out(w, v, to);
     };
     variant(plan.untag, std::nullopt);
     variant(plan.tag, vid);
-    if (plan.as_is.empty())
-        rte_pktmbuf_free(pkt);  // the variants hold their own references
-    else
-        fan_out(pkt, plan.as_is);
+    fan_out(w, pkt, plan.as_is);  // none: freed (the variants hold their own references)
 }
 
 PortSet Switch::egress(const ParsedFrame& f, PortId in, VlanId vid, const PortSet* fdb) const {
@@ -470,12 +473,42 @@ PortSet Switch::egress(const ParsedFrame& f, PortId in, VlanId vid, const PortSe
     return ((fdb ? *fdb : vlans_.unregistered_flood(vid)) | routers) & members;
 }
 
+void Switch::learn(Worker& w, PortId in, VlanId vid, const std::uint8_t* src, Nanos now_ns) {
+    // A known source on this port refreshes its age in place; anything else
+    // is an event for the control thread. Group MACs are never sources.
+    if (src[0] & 1) return;
+    std::uint64_t src_key = 0;
+    std::memcpy(&src_key, src, 6);
+    src_key |= std::uint64_t{vid} << 48;
+    if (src_key == w.seen_key[in] && now_ns < w.seen_until[in]) return;
+    MacAddr mac;
+    std::memcpy(mac.b.data(), src, 6);
+    UnicastFdb::Entry* e = ufdb_->find(vid, mac);
+    if (e != nullptr && e->port.load(std::memory_order_relaxed) == in) {
+        UnicastFdb::touch(*e, now_ns);
+        w.seen_key[in] = src_key;
+        w.seen_until[in] = now_ns + kLearnRefreshNs;
+        return;
+    }
+    LearnEvent ev{};
+    std::memcpy(ev.mac, src, 6);
+    ev.vid = vid;
+    ev.port = in;
+    if (rte_ring_sp_enqueue_elem(w.learn, &ev, sizeof ev) == 0)
+        bump(w.c.learn_events);
+    else
+        bump(w.c.learn_ring_full);
+}
+
 void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
     // Per frame: what stage 3 does with it, and the lookup slot it reads.
-    enum : std::uint8_t { kGone, kMcast, kUnicast, kFlood };
+    enum : std::uint8_t { kGone, kMcast, kCached, kUnicast, kFlood };
     ParsedFrame* const frames = w.frames;  // worker scratch: nothing to initialise per burst
+    StreamKey* const keys = w.keys;
+    StreamCache::Decision* const cached = w.cached;
     VlanId vids[kMaxBurst];
     std::uint8_t kind[kMaxBurst], slot[kMaxBurst];
+    bool keyed[kMaxBurst];
     // Multicast lookups, one per run of frames of the same stream (VLAN, group, source).
     unsigned nm = 0, nu = 0;
     VlanId mvids[kMaxBurst], uvids[kMaxBurst];
@@ -485,6 +518,9 @@ void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
     const MacAddr* umacs[kMaxBurst];
     // One clock read per burst: learning ages and the punt bucket both use it.
     const Nanos now_ns = static_cast<Nanos>(now().count());
+    // Cached decisions hold while no table they were made from changes.
+    const bool caching = w.cache.size() != 0;
+    const std::uint64_t version = caching ? forwarding_version() : 0;
 
     // Refill the port's punt bucket (rate in frames/s, tokens scaled by 1e9).
     {
@@ -495,28 +531,45 @@ void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
         w.tokens[in] = std::min(cap, w.tokens[in] + dt_ns * cfg_.punt_rate);
     }
 
-    // Stage 1: parse and classify the whole burst, queue lookups.
+    // Stage 0: stream keys (stream.h), and the cache buckets they index.
     constexpr unsigned kPrefetchAhead = 4;
     for (unsigned i = 0; i < std::min(n, kPrefetchAhead); ++i) rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void*));
-    // The open stream run (parse.h): its first frame, whose slot is nm - 1.
-    const std::uint8_t* run = nullptr;
-    std::uint16_t run_len = 0, run_l3 = 0;
-    VlanId run_vid = 0;
     for (unsigned i = 0; i < n; ++i) {
         if (i + kPrefetchAhead < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + kPrefetchAhead], void*));
+        keyed[i] = make_stream_key(rte_pktmbuf_mtod(pkts[i], const std::uint8_t*), rte_pktmbuf_data_len(pkts[i]), in,
+                                   keys[i]);
+        if (keyed[i] && caching) w.cache.prefetch(keys[i]);
+    }
+
+    // Stage 1: parse and classify the whole burst, queue lookups.
+    int run = -1;  // the open run's first frame: frames of its stream take its decision unparsed
+    unsigned hits = 0, misses = 0;
+    for (unsigned i = 0; i < n; ++i) {
         rte_mbuf* m = pkts[i];
         const auto* data = rte_pktmbuf_mtod(m, const std::uint8_t*);
-        const std::uint16_t len = rte_pktmbuf_data_len(m);
-        if (run != nullptr && len == run_len && continues_ipv4_run(run, run_l3, data)) {
-            // Same stream, same port, same bytes where it matters: the opener's
-            // admission, learning and lookup stand (frames[i] stays unwritten).
-            kind[i] = kMcast;
-            slot[i] = static_cast<std::uint8_t>(nm - 1);
-            vids[i] = run_vid;
-            continue;
+        if (keyed[i]) {
+            if (run >= 0 && continues_stream(keys[run], data, keys[i])) {
+                // The opener's admission, learning and lookup stand (frames[i] stays unwritten).
+                kind[i] = kind[run];
+                slot[i] = slot[run];
+                vids[i] = vids[run];
+                cached[i] = cached[run];
+                continue;
+            }
+            if (caching) {
+                if (w.cache.find(keys[i], version, cached[i]) && ipv4_header_checksum_ok(data + keys[i].l3, 20)) {
+                    kind[i] = kCached;
+                    vids[i] = cached[i].vid;
+                    learn(w, in, vids[i], data + 6, now_ns);
+                    run = static_cast<int>(i);
+                    ++hits;
+                    continue;
+                }
+                ++misses;
+            }
         }
         ParsedFrame& f = frames[i];
-        parse_frame(data, len, f);
+        parse_frame(data, rte_pktmbuf_data_len(m), f);
         kind[i] = kGone;
         if (f.cls == FrameClass::malformed) {
             bump(w.c.drops[in][static_cast<int>(malformed_drop(f.reason))]);
@@ -536,28 +589,7 @@ void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
             continue;
         }
         vids[i] = *vid;
-        // Learning: a known source on this port refreshes its age in place;
-        // anything else is an event for the control thread.
-        std::uint64_t src_key = 0;
-        std::memcpy(&src_key, f.src_mac.b.data(), 6);
-        src_key |= std::uint64_t{*vid} << 48;
-        if (!f.src_mac.is_multicast() && (src_key != w.seen_key[in] || now_ns >= w.seen_until[in])) {
-            UnicastFdb::Entry* e = ufdb_->find(*vid, f.src_mac);
-            if (e != nullptr && e->port.load(std::memory_order_relaxed) == in) {
-                UnicastFdb::touch(*e, now_ns);
-                w.seen_key[in] = src_key;
-                w.seen_until[in] = now_ns + kLearnRefreshNs;
-            } else {
-                LearnEvent ev{};
-                std::memcpy(ev.mac, f.src_mac.b.data(), 6);
-                ev.vid = *vid;
-                ev.port = in;
-                if (rte_ring_sp_enqueue_elem(w.learn, &ev, sizeof ev) == 0)
-                    bump(w.c.learn_events);
-                else
-                    bump(w.c.learn_ring_full);
-            }
-        }
+        learn(w, in, *vid, f.src_mac.b.data(), now_ns);
         if (f.cls == FrameClass::control) {
             if (w.tokens[in] < 1'000'000'000u) {
                 bump(w.c.drops[in][static_cast<int>(Drop::punt_rate)]);
@@ -576,11 +608,7 @@ void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
         }
         if (f.cls == FrameClass::mcast_data) {
             kind[i] = kMcast;
-            const bool opens = opens_ipv4_run(f);
-            run = opens ? data : nullptr;
-            run_len = len;
-            run_l3 = f.l3_offset;
-            run_vid = *vid;
+            run = opens_ipv4_run(f) && keyed[i] ? static_cast<int>(i) : -1;
             // A frame of the same stream as the last one queued shares its
             // lookup and decision (a run the bytes alone could not show:
             // IPv6, IP options, a changed length or tag priority).
@@ -605,6 +633,8 @@ void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
             kind[i] = kFlood;
         }
     }
+    if (hits) bump(w.c.stream_hits, hits);
+    if (misses) bump(w.c.stream_misses, misses);
 
     // Stage 2: bulk lookups for the whole burst, one egress decision per stream.
     PortSet* const mports = w.mports;
@@ -614,8 +644,14 @@ void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
     const std::uint64_t uhits = nu ? ufdb_->lookup_bulk(nu, uvids, umacs, uports) : 0;
     for (unsigned k = 0; k < nm; ++k) {
         const bool hit = mhits >> k & 1;
-        const ParsedFrame& f = frames[mfirst[k]];
-        mplans[k] = plan(f, mvids[k], egress(f, in, mvids[k], hit ? &mports[k] : nullptr));
+        const unsigned r = mfirst[k];
+        const ParsedFrame& f = frames[r];
+        const Plan& p = mplans[k] = plan(f, mvids[k], egress(f, in, mvids[k], hit ? &mports[k] : nullptr));
+        // Streams whose frames leave as they came are remembered (at the
+        // version the lookups above saw at the latest).
+        if (caching && keyed[r] && opens_ipv4_run(f) && p.untag.empty() && p.tag.empty())
+            w.cache.insert(keys[r], version,
+                           {p.as_is.bits(), mvids[k], static_cast<std::int8_t>(p.single), !hit});
     }
 
     // Stage 3: send.
@@ -623,6 +659,15 @@ void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
         PortSet out;
         switch (kind[i]) {
             case kGone: continue;
+            case kCached: {
+                const StreamCache::Decision& d = cached[i];
+                if (d.flooded) bump(w.c.flooded[in]);
+                if (d.single >= 0)
+                    send_one(&w, static_cast<PortId>(d.single), pkts[i]);
+                else
+                    fan_out(&w, pkts[i], PortSet::from_bits(d.ports));
+                continue;
+            }
             case kMcast: {
                 const unsigned k = slot[i];
                 if (!(mhits >> k & 1)) bump(w.c.flooded[in]);
@@ -769,6 +814,7 @@ void Switch::check_links() {
     const PortSet before = PortSet::from_bits(up_mask_.load(std::memory_order_relaxed));
     if (up == before) return;
     up_mask_.store(up.bits(), std::memory_order_relaxed);
+    links_version_.fetch_add(1, std::memory_order_release);
     const Time t = now();
     for (PortId p : ports_) {
         if (up.contains(p) == before.contains(p)) continue;
@@ -867,6 +913,16 @@ void Switch::stop_ports() {
         rte_eth_dev_stop(p);
         rte_eth_dev_close(p);
     }
+}
+
+Switch::StreamStats Switch::stream_stats() const {
+    StreamStats s;
+    for (const auto& w : workers_) {
+        s.hits += w->c.stream_hits.load(std::memory_order_relaxed);
+        s.misses += w->c.stream_misses.load(std::memory_order_relaxed);
+        s.entries += w->cache.size();
+    }
+    return s;
 }
 
 Switch::PortStats Switch::port_stats(PortId p) const {

@@ -18,6 +18,7 @@
 
 #include "dataplane/options.h"
 #include "dataplane/parse.h"
+#include "dataplane/stream.h"
 #include "fdb/mcast_fdb.h"
 #include "fdb/ucast_fdb.h"
 #include "fdb/vlan_table.h"
@@ -54,6 +55,8 @@ struct alignas(64) WorkerCounters {
     std::atomic<std::uint64_t> drops[kMaxPorts][static_cast<int>(Drop::kCount)] = {};
     std::atomic<std::uint64_t> learn_events = 0;
     std::atomic<std::uint64_t> learn_ring_full = 0;
+    std::atomic<std::uint64_t> stream_hits = 0;    // frames forwarded by a cached stream decision
+    std::atomic<std::uint64_t> stream_misses = 0;  // stream-shaped frames the cache could not answer
     std::atomic<std::uint64_t> tx_unsent[kMaxPorts] = {};  // written by the tx-buffer callback
 };
 
@@ -108,6 +111,11 @@ public:
         std::array<std::uint64_t, static_cast<int>(Drop::kCount)> drops{};
     };
     PortStats port_stats(PortId p) const;
+    // The workers' stream caches: frames answered, stream frames not answered, entries.
+    struct StreamStats {
+        std::uint64_t hits = 0, misses = 0, entries = 0;
+    };
+    StreamStats stream_stats() const;
     const std::vector<PortId>& ports() const { return ports_; }
     bool port_up(PortId p) const { return up_mask_.load(std::memory_order_relaxed) >> p & 1; }
     // A JSON-ish text snapshot for telemetry, refreshed by the control thread.
@@ -127,6 +135,13 @@ private:
 
     // Worker side.
     void process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n);
+    // Source learning for a frame from `src` (6 bytes) on `in` in `vid`.
+    void learn(Worker& w, PortId in, VlanId vid, const std::uint8_t* src, Nanos now);
+    // Changes whenever anything a multicast forwarding decision reads changes
+    // (the FDB, the VLAN table, the links): the stream caches' clock.
+    std::uint64_t forwarding_version() const {
+        return mfdb_->version() + vlans_.version() + links_version_.load(std::memory_order_acquire);
+    }
     // The VLAN a frame arriving on `in` belongs to; nullopt: the port does not carry it.
     std::optional<VlanId> ingress_vlan(const ParsedFrame& f, PortId in) const {
         const Ingress& g = ingress_[in];
@@ -151,6 +166,8 @@ private:
     void transmit(rte_mbuf* pkt, const ParsedFrame& f, VlanId vid, const Plan& plan, Worker* w);
     rte_mbuf* retag(rte_mbuf* pkt, const ParsedFrame& f, std::optional<VlanId> tag);
     void send_one(Worker* w, PortId port, rte_mbuf* m);
+    // `m` to every port of `to` by reference count (freed when `to` is empty).
+    void fan_out(Worker* w, rte_mbuf* m, PortSet to);
 
     // Control side.
     void handle_control_frame(rte_mbuf* pkt);
@@ -167,6 +184,7 @@ private:
     unsigned nworkers_;
     std::atomic<bool> stop_{false};
     std::atomic<PortSet::Bits> up_mask_{0};
+    std::atomic<std::uint64_t> links_version_{0};  // bumped after each up_mask_ change
     std::atomic<bool> link_event_{false};        // set by on_link_event, taken by the control thread
     std::atomic<std::uint64_t> link_events_{0};  // LSC interrupts received
     PortSet lsc_ports_;                          // ports whose PMD reports link changes by interrupt

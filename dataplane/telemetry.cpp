@@ -34,6 +34,14 @@ int cmd_stats(const char*, const char* params, rte_tel_data* d) {
             if (s.drops[i]) rte_tel_data_add_dict_u64(c, ("drop_" + std::string(to_string(static_cast<Drop>(i)))).c_str(), s.drops[i]);
         rte_tel_data_add_dict_container(d, ("port" + std::to_string(p)).c_str(), c, 0);
     }
+    const auto cs = g_switch->stream_stats();
+    rte_tel_data* sc = rte_tel_data_alloc();
+    if (sc == nullptr) return -1;
+    rte_tel_data_start_dict(sc);
+    rte_tel_data_add_dict_u64(sc, "entries", cs.entries);
+    rte_tel_data_add_dict_u64(sc, "hits", cs.hits);
+    rte_tel_data_add_dict_u64(sc, "misses", cs.misses);
+    rte_tel_data_add_dict_container(d, "stream_cache", sc, 0);
     const auto snap = g_switch->snapshot();
     if (!snap) return 0;
     rte_tel_data* sn = rte_tel_data_alloc();

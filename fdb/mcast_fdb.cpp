@@ -193,6 +193,7 @@ FdbStatus MulticastFdb::refresh_mac(const MacId& mid) {
 }
 
 FdbStatus MulticastFdb::set_group(VlanId vid, const IpAddr& group, PortSet ports) {
+    const Written written{version_};
     if (!valid_vid(vid) || !group.is_multicast()) return FdbStatus::invalid;
     const GroupId gid{vid, group};
     const MacId mid{vid, group_mac(group)};
@@ -230,6 +231,7 @@ FdbStatus MulticastFdb::set_group(VlanId vid, const IpAddr& group, PortSet ports
 }
 
 FdbStatus MulticastFdb::remove_group(VlanId vid, const IpAddr& group) {
+    const Written written{version_};
     const GroupId gid{vid, group};
     auto it = groups_.find(gid);
     if (it == groups_.end()) return FdbStatus::not_found;
@@ -250,6 +252,7 @@ FdbStatus MulticastFdb::remove_group(VlanId vid, const IpAddr& group) {
 }
 
 FdbStatus MulticastFdb::set_source(VlanId vid, const IpAddr& group, const IpAddr& source, PortSet ports) {
+    const Written written{version_};
     if (!valid_vid(vid) || !group.is_multicast() || source.family() != group.family() || source.is_multicast())
         return FdbStatus::invalid;
     auto it = groups_.find({vid, group});
@@ -281,6 +284,7 @@ FdbStatus MulticastFdb::set_source(VlanId vid, const IpAddr& group, const IpAddr
 }
 
 FdbStatus MulticastFdb::remove_source(VlanId vid, const IpAddr& group, const IpAddr& source) {
+    const Written written{version_};
     auto it = groups_.find({vid, group});
     if (it == groups_.end()) return FdbStatus::not_found;
     GroupState& gs = it->second;

@@ -67,6 +67,10 @@ public:
     std::uint64_t lookup_bulk(unsigned n, const VlanId* vids, const IpAddr* const* groups,
                               const IpAddr* const* sources, PortSet* ports) const;
 
+    // Counts the writes below (release, after each): a reader that loads it
+    // (acquire) and later sees it unchanged knows no answer it had since has changed.
+    std::uint64_t version() const { return version_.load(std::memory_order_acquire); }
+
     // ---- writer (control thread) -------------------------------------------
     // Creates or updates the (VLAN, group) entry; an update of an existing
     // group's ports is a single atomic store.
@@ -186,6 +190,12 @@ private:
     std::map<MacId, MacState> macs_;
     std::size_t source_total_ = 0;
     Stats stats_;
+    std::atomic<std::uint64_t> version_{0};
+    // Bumps version_ when a writer returns, whichever way it returns.
+    struct Written {
+        std::atomic<std::uint64_t>& v;
+        ~Written() { v.fetch_add(1, std::memory_order_release); }
+    };
 };
 
 }  // namespace l2snoop

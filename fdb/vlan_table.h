@@ -41,6 +41,9 @@ public:
     bool flood_link_scope6(VlanId vid) const {
         return vid < kVlanCount && (*vlans_)[vid].flood_link_scope6.load(std::memory_order_relaxed);
     }
+    // Counts writes (release, after each): a reader that loads it (acquire)
+    // and later sees it unchanged knows that no field it read since has changed.
+    std::uint64_t version() const { return version_.load(std::memory_order_acquire); }
 
     // Writers (control thread only). Return false for an out-of-range VID.
     bool set_members(VlanId vid, PortSet p) { return store(vid, &Vlan::members, p); }
@@ -52,16 +55,19 @@ public:
     bool set_snooping(VlanId vid, bool on) {
         if (vid >= kVlanCount) return false;
         (*vlans_)[vid].snooping.store(on, std::memory_order_relaxed);
+        written();
         return true;
     }
     bool set_flood_all(VlanId vid, IpFamily f, bool on) {
         if (vid >= kVlanCount) return false;
         (*vlans_)[vid].flood_all[f == IpFamily::v6].store(on, std::memory_order_relaxed);
+        written();
         return true;
     }
     bool set_flood_link_scope6(VlanId vid, bool on) {
         if (vid >= kVlanCount) return false;
         (*vlans_)[vid].flood_link_scope6.store(on, std::memory_order_relaxed);
+        written();
         return true;
     }
 
@@ -86,10 +92,13 @@ private:
     bool store(VlanId vid, Field f, PortSet p) {
         if (vid >= kVlanCount) return false;
         ((*vlans_)[vid].*f).store(p.bits(), std::memory_order_relaxed);
+        written();
         return true;
     }
+    void written() { version_.fetch_add(1, std::memory_order_release); }
 
     std::unique_ptr<std::array<Vlan, kVlanCount>> vlans_;
+    std::atomic<std::uint64_t> version_{0};
 };
 
 }  // namespace l2snoop

@@ -96,7 +96,15 @@ INSTANTIATE_TEST_SUITE_P(
                       BadCase{{"--no-such-option"}, "no-such-option"}, BadCase{{"--config", "/nonexistent.ini"}, "--config"},
                       BadCase{{"--rx-queues", "0"}, "--rx-queues"}, BadCase{{"--queue-map", "(0,0)"}, "--queue-map"},
                       BadCase{{"--queue-map", "(0,0,1)(0,1,1)"}, "--queue-map"}, BadCase{{"--queue-map", "(0,0,1),"}, "--queue-map"},
-                      BadCase{{"--queue-map", "(0,0,1),(0,0,2)"}, "mapped twice"}, BadCase{{"--queue-map", "(0,x,1)"}, "--queue-map"}));
+                      BadCase{{"--queue-map", "(0,0,1),(0,0,2)"}, "mapped twice"}, BadCase{{"--queue-map", "(0,x,1)"}, "--queue-map"},
+                      BadCase{{"--stream-cache", "1000"}, "--stream-cache"},
+                      BadCase{{"--stream-cache", "8M"}, "--stream-cache"}));
+
+TEST(Options, the_stream_cache_is_sized_in_entries_or_turned_off) {
+    EXPECT_EQ(parse({}).config->stream_cache, 8192u);
+    EXPECT_EQ(parse({"--stream-cache", "65536"}).config->stream_cache, 65536u);
+    EXPECT_EQ(parse({"--stream-cache", "0"}).config->stream_cache, 0u);
+}
 
 TEST(Options, queue_map_takes_l3fwd_style_triples) {
     const auto r = parse({"--rx-queues", "2", "--queue-map", "(0,0,1),(0, 1, 2)", "--queue-map", "(1,0,1)"});

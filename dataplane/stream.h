@@ -1,0 +1,176 @@
+// Streams: IPv4 multicast frames a worker forwards without parsing them.
+//
+// Frames of one IPv4 multicast stream differ, frame to frame, only in header
+// fields no forwarding decision reads: TOS, identification, TTL and the header
+// checksum. A frame with the same length and the same bytes everywhere else in
+// its Ethernet header, tags and 20-byte IPv4 header as a frame the parser
+// accepted as a stream opener (ParsedFrame::run_opener), and whose own header
+// checksum is valid, parses exactly like that opener (TTL aside). Its stream
+// key (those bytes, masked, plus length and ingress port) stands for the parse.
+//
+// Workers use that twice: a frame of the same stream as the frame before it
+// (a run) takes that frame's decision, and a frame whose key is in the
+// worker's StreamCache takes the cached decision, as long as nothing the
+// decision was made from has changed since (the tables' version). Pure code:
+// no EAL.
+#pragma once
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+
+#include "fdb/addr.h"
+#include "fdb/checksum.h"
+#include "fdb/port_set.h"
+
+namespace l2snoop {
+
+struct StreamKey {
+    std::uint64_t w[5];  // the first L3 + 20 bytes as five words (0, 8, 16, 24, L3 + 12), varying bytes masked
+    std::uint32_t meta;  // frame length | ingress port << 16
+    std::uint8_t l3;     // 14 (untagged) or 18 (one 802.1Q tag)
+    std::uint64_t hash;
+};
+
+namespace detail {
+template <std::size_t L3>
+struct StreamWords {
+    static constexpr std::size_t offs[5] = {0, 8, 16, 24, L3 + 20 - 8};
+    static constexpr bool ignored(std::size_t byte) {
+        const std::size_t i = byte - L3;  // within the IPv4 header: TOS, identification, TTL, checksum
+        return byte >= L3 && (i == 1 || i == 4 || i == 5 || i == 8 || i == 10 || i == 11);
+    }
+    static constexpr std::uint64_t mask(std::size_t off) {
+        std::uint64_t m = 0;
+        for (std::size_t k = 0; k < 8; ++k) {
+            const unsigned shift = std::endian::native == std::endian::little ? 8 * k : 8 * (7 - k);
+            if (!ignored(off + k)) m |= std::uint64_t{0xff} << shift;
+        }
+        return m;
+    }
+    static constexpr std::uint64_t masks[5] = {mask(offs[0]), mask(offs[1]), mask(offs[2]), mask(offs[3]),
+                                               mask(offs[4])};
+};
+
+template <std::size_t L3>
+inline void stream_words(const std::uint8_t* d, std::uint64_t* w) {
+    using W = StreamWords<L3>;
+    for (std::size_t j = 0; j < 5; ++j) {
+        std::uint64_t x;
+        std::memcpy(&x, d + W::offs[j], 8);
+        w[j] = x & W::masks[j];
+    }
+}
+}  // namespace detail
+
+// The key of a frame that may belong to a stream: an IPv4 multicast MAC over
+// IPv4, untagged or with one 802.1Q tag, long enough for a 20-byte header.
+// False otherwise (the frame is parsed). Whether it really is stream data is
+// the parser's call (run_opener); the key only says which bytes to compare.
+inline bool make_stream_key(const std::uint8_t* d, std::uint16_t len, PortId in, StreamKey& k) {
+    if (len < 34 || d[0] != 0x01 || d[1] != 0x00 || d[2] != 0x5e) return false;
+    if (d[12] == 0x08 && d[13] == 0x00) {
+        k.l3 = 14;
+        detail::stream_words<14>(d, k.w);
+    } else if (d[12] == 0x81 && d[13] == 0x00 && d[16] == 0x08 && d[17] == 0x00 && len >= 38) {
+        k.l3 = 18;
+        detail::stream_words<18>(d, k.w);
+    } else {
+        return false;
+    }
+    k.meta = std::uint32_t{len} | std::uint32_t{in} << 16;
+    // Three independent multiplies; the table index takes the top bits,
+    // which depend on every bit of the products' inputs.
+    k.hash = (k.w[0] ^ k.w[3]) * 0x9e3779b97f4a7c15u ^ (k.w[1] ^ k.w[4] ^ k.meta) * 0xc2b2ae3d27d4eb4fu ^
+             k.w[2] * 0x165667b19e3779f9u;
+    return true;
+}
+
+template <class A, class B>
+inline bool same_stream(const A& a, const B& b) {
+    return ((a.w[0] ^ b.w[0]) | (a.w[1] ^ b.w[1]) | (a.w[2] ^ b.w[2]) | (a.w[3] ^ b.w[3]) | (a.w[4] ^ b.w[4]) |
+            (a.meta ^ b.meta)) == 0;
+}
+
+// Whether frame `d` (key `k`) continues the stream of an opener with key
+// `opener`: same key, and a valid header checksum of its own.
+inline bool continues_stream(const StreamKey& opener, const std::uint8_t* d, const StreamKey& k) {
+    return same_stream(opener, k) && ipv4_header_checksum_ok(d + k.l3, 20);
+}
+
+// Per worker: the forwarding decisions of recently seen streams whose frames
+// leave as they came (no tag rewrite), 2-way set-associative, 64-byte entries.
+// An entry answers only while `version` (the sum of the versions of every
+// table the decision read) is the one it was made at.
+class StreamCache {
+public:
+    struct Decision {
+        PortSet::Bits ports = 0;  // egress ports, down ports already removed
+        VlanId vid = 0;           // the frame's VLAN
+        std::int8_t single = -1;  // the one port when that is all
+        bool flooded = false;     // the group was unregistered: counted as flooded
+    };
+
+    // `entries`: rounded up to a power of two; 0 turns the cache off.
+    explicit StreamCache(std::size_t entries = 0) {
+        if (entries == 0) return;
+        const std::size_t n = std::bit_ceil(std::max<std::size_t>(entries, 4)) / 2;
+        buckets_ = std::make_unique<Bucket[]>(n);
+        shift_ = 64 - std::countr_zero(n);
+        size_ = 2 * n;
+    }
+    std::size_t size() const { return size_; }
+
+    void prefetch(const StreamKey& k) const {
+        const Bucket* b = &buckets_[index(k)];
+        __builtin_prefetch(b);
+        __builtin_prefetch(reinterpret_cast<const char*>(b) + 64);
+    }
+    bool find(const StreamKey& k, std::uint64_t version, Decision& out) const {
+        const Bucket& b = buckets_[index(k)];
+        for (const Entry& e : b.e)
+            if (e.version == version && same_stream(e, k)) {
+                out = {e.ports, e.vid, e.single, e.flooded != 0};
+                return true;
+            }
+        return false;
+    }
+    // The newest entry goes first; the one it displaces, unless it is the same
+    // stream's stale entry, moves to the second way.
+    void insert(const StreamKey& k, std::uint64_t version, const Decision& d) {
+        Bucket& b = buckets_[index(k)];
+        if (!same_stream(b.e[0], k)) b.e[1] = b.e[0];
+        Entry& e = b.e[0];
+        std::memcpy(e.w, k.w, sizeof e.w);
+        e.version = version;
+        e.ports = d.ports;
+        e.meta = k.meta;
+        e.vid = d.vid;
+        e.single = d.single;
+        e.flooded = d.flooded;
+    }
+
+private:
+    struct Entry {
+        std::uint64_t w[5] = {};
+        std::uint64_t version = ~std::uint64_t{0};  // never a real version: empty
+        PortSet::Bits ports = 0;
+        std::uint32_t meta = 0;
+        VlanId vid = 0;
+        std::int8_t single = -1;
+        std::uint8_t flooded = 0;
+    };
+    static_assert(sizeof(Entry) == 64);
+    struct alignas(128) Bucket {
+        Entry e[2];
+    };
+    std::size_t index(const StreamKey& k) const { return static_cast<std::size_t>(k.hash >> shift_); }
+
+    std::unique_ptr<Bucket[]> buckets_;
+    int shift_ = 64;
+    std::size_t size_ = 0;
+};
+
+}  // namespace l2snoop
