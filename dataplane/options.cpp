@@ -132,7 +132,7 @@ po::options_description describe() {
     opt("fdb-per-port", "learned MACs per port (default 8192)");
     opt("mac-aging", "unicast MAC aging time (default 300s)");
     opt("burst", "rx/tx burst size (default 32, max 64)");
-    opt("stream-cache", "multicast streams whose forwarding decision each worker caches (default 8192, 0: off)");
+    opt("stream-cache", "multicast streams whose forwarding decision each worker caches (default 131072: 8 MiB per worker; 0: off)");
     opt("mbufs", "mbuf pool size (default: computed)");
     opt("punt-rate", "control frames per second per port (default 2000)");
     opt("rx-queues", "rx queues per port, spread by RSS (default: one per worker where the port has RSS)");

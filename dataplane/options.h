@@ -52,7 +52,7 @@ struct Config {
     Duration mac_aging = std::chrono::seconds(300);
     std::uint16_t burst = 32;
     // Stream cache entries per worker (stream.h), a power of two; 0: off.
-    std::uint32_t stream_cache = 8192;
+    std::uint32_t stream_cache = 131072;
     std::uint32_t mbufs = 0;        // 0: sized by formula (see switch.cpp)
     std::uint32_t punt_rate = 2000;  // control frames per second per port
     std::uint32_t punt_burst = 200;  // bucket depth: control frames a port may send back to back

@@ -15,6 +15,7 @@
 // no EAL.
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -63,6 +64,19 @@ inline void stream_words(const std::uint8_t* d, std::uint64_t* w) {
         w[j] = x & W::masks[j];
     }
 }
+
+template <std::size_t L3>
+inline bool same_words(const std::uint8_t* a, const std::uint8_t* b) {
+    using W = StreamWords<L3>;
+    const auto diff = [a, b](std::size_t j) {
+        std::uint64_t x, y;
+        std::memcpy(&x, a + W::offs[j], 8);
+        std::memcpy(&y, b + W::offs[j], 8);
+        return (x ^ y) & W::masks[j];
+    };
+    // The first word holds the destination MAC: other streams differ there.
+    return diff(0) == 0 && (diff(1) | diff(2) | diff(3) | diff(4)) == 0;
+}
 }  // namespace detail
 
 // The key of a frame that may belong to a stream: an IPv4 multicast MAC over
@@ -94,10 +108,14 @@ inline bool same_stream(const A& a, const B& b) {
             (a.meta ^ b.meta)) == 0;
 }
 
-// Whether frame `d` (key `k`) continues the stream of an opener with key
-// `opener`: same key, and a valid header checksum of its own.
-inline bool continues_stream(const StreamKey& opener, const std::uint8_t* d, const StreamKey& k) {
-    return same_stream(opener, k) && ipv4_header_checksum_ok(d + k.l3, 20);
+// Whether `next`, arriving on the same port as `prev`, a frame with a
+// stream key whose l3 is `l3`, has the same key without building it: same
+// length, same stream bytes. (Workers chain frames of a burst this way; a
+// frame then continues its chain's stream if its own checksum is valid.)
+inline bool same_stream_bytes(const std::uint8_t* prev, std::uint16_t prev_len, std::uint8_t l3,
+                              const std::uint8_t* next, std::uint16_t next_len) {
+    if (next_len != prev_len) return false;
+    return l3 == 14 ? detail::same_words<14>(prev, next) : detail::same_words<18>(prev, next);
 }
 
 // Per worker: the forwarding decisions of recently seen streams whose frames

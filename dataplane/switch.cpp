@@ -507,7 +507,7 @@ void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
     StreamKey* const keys = w.keys;
     StreamCache::Decision* const cached = w.cached;
     VlanId vids[kMaxBurst];
-    std::uint8_t kind[kMaxBurst], slot[kMaxBurst];
+    std::uint8_t kind[kMaxBurst], slot[kMaxBurst], head[kMaxBurst];
     bool keyed[kMaxBurst];
     // Multicast lookups, one per run of frames of the same stream (VLAN, group, source).
     unsigned nm = 0, nu = 0;
@@ -531,42 +531,58 @@ void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
         w.tokens[in] = std::min(cap, w.tokens[in] + dt_ns * cfg_.punt_rate);
     }
 
-    // Stage 0: stream keys (stream.h), and the cache buckets they index.
+    // Stage 0: a frame with the same stream bytes as the frame before it
+    // joins that frame's chain (stream.h); a chain's first frame gets its
+    // stream key, and the cache bucket the key indexes is fetched.
     constexpr unsigned kPrefetchAhead = 4;
     for (unsigned i = 0; i < std::min(n, kPrefetchAhead); ++i) rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void*));
-    for (unsigned i = 0; i < n; ++i) {
-        if (i + kPrefetchAhead < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + kPrefetchAhead], void*));
-        keyed[i] = make_stream_key(rte_pktmbuf_mtod(pkts[i], const std::uint8_t*), rte_pktmbuf_data_len(pkts[i]), in,
-                                   keys[i]);
-        if (keyed[i] && caching) w.cache.prefetch(keys[i]);
+    {
+        const std::uint8_t* prev = nullptr;
+        std::uint16_t prev_len = 0;
+        std::uint8_t prev_l3 = 0;  // 0: the frame before has no stream key
+        for (unsigned i = 0; i < n; ++i) {
+            if (i + kPrefetchAhead < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + kPrefetchAhead], void*));
+            const auto* data = rte_pktmbuf_mtod(pkts[i], const std::uint8_t*);
+            const std::uint16_t len = rte_pktmbuf_data_len(pkts[i]);
+            if (prev_l3 != 0 && same_stream_bytes(prev, prev_len, prev_l3, data, len)) {
+                head[i] = head[i - 1];
+                keyed[i] = false;
+            } else {
+                head[i] = static_cast<std::uint8_t>(i);
+                keyed[i] = make_stream_key(data, len, in, keys[i]);
+                prev_l3 = keyed[i] ? keys[i].l3 : 0;
+                if (keyed[i] && caching) w.cache.prefetch(keys[i]);
+            }
+            prev = data;
+            prev_len = len;
+        }
     }
 
     // Stage 1: parse and classify the whole burst, queue lookups.
-    int run = -1;  // the open run's first frame: frames of its stream take its decision unparsed
+    int run = -1;  // a chain whose first frame was forwarded as a stream: its frames take that decision unparsed
     unsigned hits = 0, misses = 0;
     for (unsigned i = 0; i < n; ++i) {
         rte_mbuf* m = pkts[i];
         const auto* data = rte_pktmbuf_mtod(m, const std::uint8_t*);
-        if (keyed[i]) {
-            if (run >= 0 && continues_stream(keys[run], data, keys[i])) {
-                // The opener's admission, learning and lookup stand (frames[i] stays unwritten).
+        if (head[i] != i) {
+            if (head[i] == run && ipv4_header_checksum_ok(data + keys[run].l3, 20)) {
+                // The first frame's admission, learning and lookup stand (frames[i] stays unwritten).
                 kind[i] = kind[run];
                 slot[i] = slot[run];
                 vids[i] = vids[run];
-                cached[i] = cached[run];
                 continue;
             }
-            if (caching) {
-                if (w.cache.find(keys[i], version, cached[i]) && ipv4_header_checksum_ok(data + keys[i].l3, 20)) {
-                    kind[i] = kCached;
-                    vids[i] = cached[i].vid;
-                    learn(w, in, vids[i], data + 6, now_ns);
-                    run = static_cast<int>(i);
-                    ++hits;
-                    continue;
-                }
-                ++misses;
+        } else if (keyed[i] && caching) {
+            if (w.cache.find(keys[i], version, cached[i]) && ipv4_header_checksum_ok(data + keys[i].l3, 20)) {
+                kind[i] = kCached;
+                slot[i] = static_cast<std::uint8_t>(i);  // cached[i] holds the decision
+                vids[i] = cached[i].vid;
+                learn(w, in, vids[i], data + 6, now_ns);
+                run = static_cast<int>(i);
+                ++hits;
+                continue;
             }
+            ++misses;
         }
         ParsedFrame& f = frames[i];
         parse_frame(data, rte_pktmbuf_data_len(m), f);
@@ -608,7 +624,7 @@ void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
         }
         if (f.cls == FrameClass::mcast_data) {
             kind[i] = kMcast;
-            run = opens_ipv4_run(f) && keyed[i] ? static_cast<int>(i) : -1;
+            if (keyed[i] && opens_ipv4_run(f)) run = static_cast<int>(i);
             // A frame of the same stream as the last one queued shares its
             // lookup and decision (a run the bytes alone could not show:
             // IPv6, IP options, a changed length or tag priority).
@@ -660,7 +676,7 @@ void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
         switch (kind[i]) {
             case kGone: continue;
             case kCached: {
-                const StreamCache::Decision& d = cached[i];
+                const StreamCache::Decision& d = cached[slot[i]];
                 if (d.flooded) bump(w.c.flooded[in]);
                 if (d.single >= 0)
                     send_one(&w, static_cast<PortId>(d.single), pkts[i]);

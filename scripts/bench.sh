@@ -13,6 +13,7 @@
 #   BENCH_GROUPS="1 1024 65536" BENCH_FANOUTS="1 4" select the cases (these are the defaults).
 #   BENCH_BASELINE=path/to/another/l2snoop adds that build's Mpps, measured in
 #   the same run, as a column (an A/B of a change on this noisy machine).
+#   BENCH_ARGS="--stream-cache 65536" adds app options for l2snoop (not the baseline).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-3}
@@ -65,7 +66,7 @@ l2snoop_try() {
   # shellcheck disable=SC2046
   # One worker: its tx queue plus the control thread's.
   "$bin" -l 1 "${MEM[@]}" --no-pci --file-prefix "$prefix" $(vdevs "$1" "$3" 2) --log-level='*:error' -- \
-      --config "$2" --mbufs 131071 >"$log" 2>&1 &
+      --config "$2" --mbufs 131071 "${@:4}" >"$log" 2>&1 &
   local pid=$!
   PIDS+=("$pid")
   for _ in $(seq 1 300); do
@@ -110,7 +111,7 @@ for groups in ${BENCH_GROUPS:-1 1024 65536}; do
   for fanout in ${BENCH_FANOUTS:-1 4}; do
     /usr/bin/python3 scripts/gen_bench_pcap.py "$WORK/g.pcap" "$WORK/g.ini" "$groups" "$fanout"
     t=$(testpmd_mpps "$WORK/g.pcap")
-    l=$(l2snoop_mpps "$BIN" "$WORK/g.pcap" "$WORK/g.ini" "$fanout")
+    l=$(l2snoop_mpps "$BIN" "$WORK/g.pcap" "$WORK/g.ini" "$fanout" ${BENCH_ARGS:-})
     printf '%-8s %-7s %14s %14s %8s' "$groups" "$fanout" "$t" "$l" "$(ratio "$l" "$t")"
     if [ -n "${BENCH_BASELINE:-}" ]; then
       b=$(l2snoop_mpps "$BENCH_BASELINE" "$WORK/g.pcap" "$WORK/g.ini" "$fanout")

@@ -492,7 +492,7 @@ std::vector<std::uint8_t> next_of(std::vector<std::uint8_t> f, std::uint8_t n) {
 }
 
 TEST_F(RingSwitch, a_stream_is_forwarded_from_the_cache_in_its_later_bursts) {
-    for (std::uint32_t entries : {8192u, 0u}) {
+    for (std::uint32_t entries : {131072u, 0u}) {
         SCOPED_TRACE(entries);
         Config c = access_all();
         c.unregistered = UnregisteredPolicy::drop;

@@ -101,7 +101,7 @@ INSTANTIATE_TEST_SUITE_P(
                       BadCase{{"--stream-cache", "8M"}, "--stream-cache"}));
 
 TEST(Options, the_stream_cache_is_sized_in_entries_or_turned_off) {
-    EXPECT_EQ(parse({}).config->stream_cache, 8192u);
+    EXPECT_EQ(parse({}).config->stream_cache, 131072u);
     EXPECT_EQ(parse({"--stream-cache", "65536"}).config->stream_cache, 65536u);
     EXPECT_EQ(parse({"--stream-cache", "0"}).config->stream_cache, 0u);
 }

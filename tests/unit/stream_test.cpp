@@ -31,10 +31,16 @@ std::optional<StreamKey> key(const Frame& f, PortId in = 0) {
     return k;
 }
 
-// Whether `next` continues the stream `opener` opened (both arriving on port 0).
+// Whether `next` continues the stream `opener` opened (both arriving on port
+// 0), as a worker decides it within a burst (bytes) and across bursts (keys):
+// the two must agree.
 bool continues(const Frame& opener, const Frame& next) {
     const auto a = key(opener), b = key(next);
-    return a && b && continues_stream(*a, next.data(), *b);
+    if (!a) return false;
+    const bool bytes = same_stream_bytes(opener.data(), static_cast<std::uint16_t>(opener.size()), a->l3, next.data(),
+                                         static_cast<std::uint16_t>(next.size()));
+    EXPECT_EQ(bytes, b && same_stream(*a, *b)) << "bytes and keys disagree";
+    return bytes && ipv4_header_checksum_ok(next.data() + a->l3, 20);
 }
 
 Frame stream_frame(const char* group = "239.1.2.3") { return udp4_frame(ip4(group), ip4("192.0.2.1")); }
