@@ -137,6 +137,7 @@ private:
     void process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n);
     // Source learning for a frame from `src` (6 bytes) on `in` in `vid`.
     void learn(Worker& w, PortId in, VlanId vid, const std::uint8_t* src, Nanos now);
+    void learn_lookup(Worker& w, PortId in, VlanId vid, const std::uint8_t* src, std::uint64_t key, Nanos now);
     // Changes whenever anything a multicast forwarding decision reads changes
     // (the FDB, the VLAN table, the links): the stream caches' clock.
     std::uint64_t forwarding_version() const {
@@ -166,6 +167,7 @@ private:
     void transmit(rte_mbuf* pkt, const ParsedFrame& f, VlanId vid, const Plan& plan, Worker* w);
     rte_mbuf* retag(rte_mbuf* pkt, const ParsedFrame& f, std::optional<VlanId> tag);
     void send_one(Worker* w, PortId port, rte_mbuf* m);
+    static void buffer_tx(Worker& w, PortId port, rte_mbuf* m);  // a worker's tx buffer (send_one's common case)
     // `m` to every port of `to` by reference count (freed when `to` is empty).
     void fan_out(Worker* w, rte_mbuf* m, PortSet to);
 
@@ -207,7 +209,7 @@ private:
     std::array<Ingress, kMaxPorts> ingress_{};
     std::array<std::uint32_t, kMaxPorts> if_index_{};  // kernel interface whose carrier we follow, 0: none
     std::vector<VlanId> vlan_ids_;
-    std::uint64_t tsc_hz_ = 0;
+    std::uint64_t ns_per_tsc_ = 0;  // 32.32 fixed point
 
     // Control thread only.
     Snooper snooper_;
