@@ -118,8 +118,16 @@ inline bool same_stream_bytes(const std::uint8_t* prev, std::uint16_t prev_len, 
     return l3 == 14 ? detail::same_words<14>(prev, next) : detail::same_words<18>(prev, next);
 }
 
+// What every egress port of a stream needs done to its frames' outer tag.
+enum class Rewrite : std::uint8_t {
+    none,   // sent as received
+    untag,  // the outer tag removed
+    tag,    // tagged with the stream's VLAN: pushed, or the outer tag's TPID/VID replaced (PCP kept)
+};
+
 // Per worker: the forwarding decisions of recently seen streams whose frames
-// leave as they came (no tag rewrite), 2-way set-associative, 64-byte entries.
+// leave all in one form (as received, or all rewritten the same way),
+// 2-way set-associative, 64-byte entries.
 // An entry answers only while `version` (the sum of the versions of every
 // table the decision read) is the one it was made at.
 class StreamCache {
@@ -129,6 +137,7 @@ public:
         VlanId vid = 0;           // the frame's VLAN
         std::int8_t single = -1;  // the one port when that is all
         bool flooded = false;     // the group was unregistered: counted as flooded
+        Rewrite rewrite = Rewrite::none;
     };
 
     // `entries`: rounded up to a power of two; 0 turns the cache off.
@@ -148,7 +157,7 @@ public:
         const Bucket& b = buckets_[index(k)];
         for (const Entry& e : b.e)
             if (e.version == version && same_stream(e, k)) {
-                out = {e.ports, e.vid, e.single, e.flooded != 0};
+                out = {e.ports, e.vid, e.single, (e.flags & kFlooded) != 0, static_cast<Rewrite>(e.flags >> 1)};
                 return true;
             }
         return false;
@@ -165,7 +174,7 @@ public:
         e.meta = k.meta;
         e.vid = d.vid;
         e.single = d.single;
-        e.flooded = d.flooded;
+        e.flags = static_cast<std::uint8_t>((d.flooded ? kFlooded : 0) | static_cast<unsigned>(d.rewrite) << 1);
     }
 
 private:
@@ -176,9 +185,10 @@ private:
         std::uint32_t meta = 0;
         VlanId vid = 0;
         std::int8_t single = -1;
-        std::uint8_t flooded = 0;
+        std::uint8_t flags = 0;  // kFlooded | Rewrite << 1
     };
     static_assert(sizeof(Entry) == 64);
+    static constexpr std::uint8_t kFlooded = 1;
     struct alignas(128) Bucket {
         Entry e[2];
     };

@@ -393,7 +393,7 @@ void Switch::send_one(Worker* w, PortId port, rte_mbuf* m) {
     }
 }
 
-rte_mbuf* Switch::retag(rte_mbuf* pkt, const ParsedFrame& f, std::optional<VlanId> tag) {
+rte_mbuf* Switch::retag(rte_mbuf* pkt, bool tagged, std::optional<VlanId> tag) {
     // A small header mbuf (MACs [+ new tag]) chained to an indirect clone of
     // the frame past its old MACs [+ outer tag]: the payload is never copied
     // (DPDK ipv4_multicast's approach).
@@ -404,20 +404,59 @@ rte_mbuf* Switch::retag(rte_mbuf* pkt, const ParsedFrame& f, std::optional<VlanI
         rte_pktmbuf_free(hdr);
         return nullptr;
     }
-    const std::uint16_t old_len = static_cast<std::uint16_t>(12 + (f.tag_count ? 4 : 0));
+    const std::uint16_t old_len = static_cast<std::uint16_t>(12 + (tagged ? 4 : 0));
     rte_pktmbuf_adj(body, old_len);
     const std::uint16_t new_len = static_cast<std::uint16_t>(12 + (tag ? 4 : 0));
     auto* h = reinterpret_cast<std::uint8_t*>(rte_pktmbuf_append(hdr, new_len));
-    std::memcpy(h, rte_pktmbuf_mtod(pkt, const std::uint8_t*), 12);
+    const auto* d = rte_pktmbuf_mtod(pkt, const std::uint8_t*);
+    std::memcpy(h, d, 12);
     if (tag) {
         store_be16(h + 12, kEtherTypeVlan);
-        const std::uint16_t pcp = f.tag_count ? f.outer.pcp : 0;
+        const std::uint16_t pcp = tagged ? d[14] >> 5 : 0;  // the outer tag's priority
         store_be16(h + 14, static_cast<std::uint16_t>((pcp << 13) | *tag));
     }
     hdr->next = body;
     hdr->nb_segs = static_cast<std::uint16_t>(body->nb_segs + 1);
     hdr->pkt_len = new_len + body->pkt_len;
     return hdr;
+}
+
+bool Switch::rewrite_in_place(rte_mbuf* m, bool tagged, Rewrite r, VlanId vid) {
+    // Only a frame no one else holds, in one direct segment (every received
+    // frame, in practice).
+    if (!RTE_MBUF_DIRECT(m) || rte_mbuf_refcnt_read(m) != 1 || m->nb_segs != 1) return false;
+    auto* d = rte_pktmbuf_mtod(m, std::uint8_t*);
+    if (r == Rewrite::untag) {
+        if (!tagged) return false;
+        std::memmove(d + 4, d, 12);  // the MACs over the outer tag
+        rte_pktmbuf_adj(m, 4);
+        return true;
+    }
+    if (tagged) {  // the outer tag becomes an 802.1Q tag of `vid`, its priority kept
+        store_be16(d + 12, kEtherTypeVlan);
+        store_be16(d + 14, static_cast<std::uint16_t>((d[14] >> 5) << 13 | vid));
+        return true;
+    }
+    d = reinterpret_cast<std::uint8_t*>(rte_pktmbuf_prepend(m, 4));
+    if (d == nullptr) return false;  // no headroom
+    std::memmove(d, d + 4, 12);
+    store_be16(d + 12, kEtherTypeVlan);
+    store_be16(d + 14, vid);
+    return true;
+}
+
+void Switch::send_rewritten(Worker* w, rte_mbuf* pkt, bool tagged, Rewrite r, VlanId vid, PortSet to) {
+    if (r == Rewrite::none || to.empty() || rewrite_in_place(pkt, tagged, r, vid)) {
+        fan_out(w, pkt, to);
+        return;
+    }
+    rte_mbuf* v = retag(pkt, tagged, r == Rewrite::tag ? std::optional<VlanId>(vid) : std::nullopt);
+    rte_pktmbuf_free(pkt);  // the variant holds its own reference
+    if (v == nullptr) {
+        if (w) bump(w->c.drops[*to.begin()][static_cast<int>(Drop::no_mbuf)], to.size());
+        return;
+    }
+    fan_out(w, v, to);
 }
 
 Switch::Plan Switch::plan(const ParsedFrame& f, VlanId vid, PortSet ports) const {
@@ -449,13 +488,13 @@ void Switch::fan_out(Worker* w, rte_mbuf* m, PortSet to) {
 }
 
 void Switch::transmit(rte_mbuf* pkt, const ParsedFrame& f, VlanId vid, const Plan& plan, Worker* w) {
-    if (plan.untag.empty() && plan.tag.empty()) [[likely]] {
-        fan_out(w, pkt, plan.as_is);
+    if (const auto r = plan.uniform()) [[likely]] {  // every port gets the same form: no header+clone needed
+        send_rewritten(w, pkt, f.tag_count != 0, *r, vid, plan.ports());
         return;
     }
     auto variant = [&](PortSet to, std::optional<VlanId> tag) {
         if (to.empty()) return;
-        rte_mbuf* v = retag(pkt, f, tag);
+        rte_mbuf* v = retag(pkt, f.tag_count != 0, tag);
         if (v == nullptr) {
             if (w) bump(w->c.drops[*to.begin()][static_cast<int>(Drop::no_mbuf)], to.size());
             return;
@@ -677,11 +716,11 @@ void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
         const unsigned r = mfirst[k];
         const ParsedFrame& f = frames[r];
         const Plan& p = mplans[k] = plan(f, mvids[k], egress(f, in, mvids[k], hit ? &mports[k] : nullptr));
-        // Streams whose frames leave as they came are remembered (at the
+        // Streams whose frames all leave in one form are remembered (at the
         // version the lookups above saw at the latest).
-        if (caching && keyed[r] && opens_ipv4_run(f) && p.untag.empty() && p.tag.empty())
+        if (const auto rw = p.uniform(); caching && keyed[r] && opens_ipv4_run(f) && rw)
             w.cache.insert(keys[r], version,
-                           {p.as_is.bits(), mvids[k], static_cast<std::int8_t>(p.single), !hit});
+                           {p.ports().bits(), mvids[k], static_cast<std::int8_t>(p.single), !hit, *rw});
     }
 
     // Stage 3: send.
@@ -695,7 +734,7 @@ void Switch::process_burst(Worker& w, PortId in, rte_mbuf** pkts, unsigned n) {
                 if (d.single >= 0)
                     buffer_tx(w, static_cast<PortId>(d.single), pkts[i]);
                 else
-                    fan_out(&w, pkts[i], PortSet::from_bits(d.ports));
+                    send_rewritten(&w, pkts[i], keys[slot[i]].l3 == 18, d.rewrite, d.vid, PortSet::from_bits(d.ports));
                 continue;
             }
             case kMcast: {

@@ -158,6 +158,12 @@ private:
     struct Plan {
         PortSet as_is, untag, tag;
         std::int16_t single = -1;  // the one port when that is all (as is, no rewrite): the common case
+        // The one form every port gets, when they all get the same (no ports: none); nullopt when mixed.
+        std::optional<Rewrite> uniform() const {
+            if (!as_is.empty() + !untag.empty() + !tag.empty() > 1) return std::nullopt;
+            return !untag.empty() ? Rewrite::untag : !tag.empty() ? Rewrite::tag : Rewrite::none;
+        }
+        PortSet ports() const { return as_is | untag | tag; }
     };
     // Splits `ports` (down ports removed) by the tagging each needs.
     Plan plan(const ParsedFrame& f, VlanId vid, PortSet ports) const;
@@ -165,7 +171,14 @@ private:
     // tagging gets one header+clone variant its ports share. Consumes `pkt`.
     // `w` null: the control thread's queues.
     void transmit(rte_mbuf* pkt, const ParsedFrame& f, VlanId vid, const Plan& plan, Worker* w);
-    rte_mbuf* retag(rte_mbuf* pkt, const ParsedFrame& f, std::optional<VlanId> tag);
+    // `tagged`: the frame has an outer tag (802.1Q or 802.1ad) at byte 12.
+    rte_mbuf* retag(rte_mbuf* pkt, bool tagged, std::optional<VlanId> tag);
+    // Rewrites the frame's outer tag per `r` in its own mbuf; false (frame
+    // untouched) when the mbuf is shared, indirect, chained or lacks headroom.
+    static bool rewrite_in_place(rte_mbuf* m, bool tagged, Rewrite r, VlanId vid);
+    // Sends `pkt` to `to`, every copy in form `r`: rewritten in place and
+    // shared, or (when it cannot be) as one header+clone variant. Consumes `pkt`.
+    void send_rewritten(Worker* w, rte_mbuf* pkt, bool tagged, Rewrite r, VlanId vid, PortSet to);
     void send_one(Worker* w, PortId port, rte_mbuf* m);
     static void buffer_tx(Worker& w, PortId port, rte_mbuf* m);  // a worker's tx buffer (send_one's common case)
     // `m` to every port of `to` by reference count (freed when `to` is empty).

@@ -272,6 +272,55 @@ TEST_F(RingSwitch, tag_rewrite_uses_a_header_and_a_clone_not_a_copy) {
     for (auto* m : kept) rte_pktmbuf_free(m);
 }
 
+// When every port gets the frame in the same form, the frame's own mbuf is
+// rewritten and shared: no header mbuf, no clone, nothing allocated.
+TEST_F(RingSwitch, a_frame_every_port_needs_untagged_is_untagged_in_place_and_shared) {
+    Config c = access_all(10);
+    c.ports[0] = PortConfig{PortConfig::Mode::trunk, 1, {10}, {}};
+    start(c);
+    const auto untagged = udp4_frame(ip4("224.0.0.251"), ip4("192.0.2.1"), 200);
+    inject(0, with_tag(untagged, 10, 0x8100, 3));
+    sw_->worker_iteration(0);
+    std::vector<rte_mbuf*> kept;
+    for (unsigned p = 1; p < kPorts; ++p) take(p, &kept);
+    ASSERT_EQ(kept.size(), 3u);
+    for (auto* m : kept) {
+        EXPECT_EQ(m, kept[0]) << "one mbuf shared by the three access ports";
+        EXPECT_EQ(m->nb_segs, 1);
+        EXPECT_TRUE(RTE_MBUF_DIRECT(m));
+    }
+    EXPECT_EQ(rte_mbuf_refcnt_read(kept[0]), 3);
+    EXPECT_EQ(std::vector<std::uint8_t>(rte_pktmbuf_mtod(kept[0], std::uint8_t*),
+                                        rte_pktmbuf_mtod(kept[0], std::uint8_t*) + kept[0]->pkt_len),
+              untagged);
+    for (auto* m : kept) rte_pktmbuf_free(m);
+}
+
+TEST_F(RingSwitch, a_frame_every_port_needs_tagged_is_tagged_in_place_keeping_its_priority) {
+    Config c = access_all(10);
+    c.ports[0] = PortConfig{PortConfig::Mode::trunk, 1, {10}, {}};
+    c.ports[2] = PortConfig{PortConfig::Mode::trunk, 1, {10}, {}};
+    c.ports[3] = PortConfig{PortConfig::Mode::access, 20, {}, {}};
+    start(c);
+    const auto untagged = udp4_frame(ip4("224.0.0.251"), ip4("192.0.2.1"));
+    // Untagged, then priority-tagged (PCP 5) on access port 1: both leave on the trunks tagged 10.
+    for (const auto& [sent, pcp] : {std::pair{untagged, 0}, std::pair{with_tag(untagged, 0, 0x8100, 5), 5}}) {
+        inject(1, sent);
+        sw_->worker_iteration(0);
+        std::vector<rte_mbuf*> kept;
+        take(0, &kept);
+        take(2, &kept);
+        ASSERT_EQ(kept.size(), 2u);
+        EXPECT_EQ(kept[0], kept[1]);
+        EXPECT_EQ(kept[0]->nb_segs, 1) << "pushed into the frame's headroom";
+        EXPECT_EQ(std::vector<std::uint8_t>(rte_pktmbuf_mtod(kept[0], std::uint8_t*),
+                                            rte_pktmbuf_mtod(kept[0], std::uint8_t*) + kept[0]->pkt_len),
+                  with_tag(untagged, 10, 0x8100, static_cast<std::uint8_t>(pcp)));
+        for (auto* m : kept) rte_pktmbuf_free(m);
+        EXPECT_TRUE(take(3).empty()) << "VLAN 20";
+    }
+}
+
 TEST_F(RingSwitch, a_full_control_ring_drops_and_counts_but_forwarding_goes_on) {
     Config c = access_all();
     c.punt_rate = 1000000;
@@ -520,6 +569,26 @@ TEST_F(RingSwitch, a_stream_is_forwarded_from_the_cache_in_its_later_bursts) {
         EXPECT_EQ(stats(0).drops[static_cast<int>(malformed_drop(Malformed::bad_ipv4_checksum))], 1u);
         TearDown();
     }
+}
+
+TEST_F(RingSwitch, a_cached_trunk_stream_is_untagged_for_its_access_members) {
+    Config c = access_all(10);
+    c.ports[0] = PortConfig{PortConfig::Mode::trunk, 1, {10}, {}};
+    c.unregistered = UnregisteredPolicy::drop;
+    start(c);
+    inject(2, report("239.1.1.1"));
+    inject(3, report("239.1.1.1"));
+    run();
+    drain_all();
+    const auto f = udp4_frame(ip4("239.1.1.1"), ip4("192.0.2.1"));
+    for (std::uint8_t n = 0; n < 4; ++n) {
+        const auto g = next_of(f, n);
+        inject(0, with_tag(g, 10, 0x8100, 4));
+        sw_->worker_iteration(0);
+        for (unsigned p : {2u, 3u}) EXPECT_EQ(take(p), std::vector<std::vector<std::uint8_t>>{g}) << "burst " << int{n};
+        EXPECT_TRUE(take(1).empty());
+    }
+    EXPECT_EQ(sw_->stream_stats().hits, 3u);
 }
 
 TEST_F(RingSwitch, a_cached_stream_follows_a_join_and_a_leave) {
