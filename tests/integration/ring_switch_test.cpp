@@ -27,6 +27,14 @@ rte_mempool* test_pool() {
     return pool;
 }
 
+// Frame `n` of the stream of untagged frame `f`: another identification and TTL.
+std::vector<std::uint8_t> next_of(std::vector<std::uint8_t> f, std::uint8_t n) {
+    f[18] = n;       // identification
+    f[22] = 64 - n;  // TTL
+    refresh_ipv4_checksum(f);
+    return f;
+}
+
 class RingSwitch : public ::testing::Test {
 protected:
     // `adjust` may complete the configuration once the ring ports' ids are known.
@@ -100,6 +108,13 @@ protected:
         return who;
     }
     Switch::PortStats stats(unsigned p) { return sw_->port_stats(ports_->ids[p]); }
+    // Sends frame `n` of stream `f` on port 0 in a burst of its own; who got it.
+    std::vector<unsigned> stream_frame(const std::vector<std::uint8_t>& f, std::uint8_t n) {
+        const auto g = next_of(f, n);
+        inject(0, g);
+        sw_->worker_iteration(0);
+        return receivers(g);
+    }
     // IGMP frames from the host 02:00:00:00:00:21 / 10.0.0.21, or from the
     // router 02:00:00:00:00:01 at `src`.
     static std::vector<std::uint8_t> frame(const Message& m, const char* src = "10.0.0.21", std::uint8_t mac = 0x21) {
@@ -533,13 +548,6 @@ TEST_F(RingSwitch, a_port_going_down_gets_nothing_and_loses_its_memberships) {
 // The stream cache (dataplane/stream.h): a stream's later bursts are
 // forwarded by its cached decision, which must follow every change of what it
 // was made from: the multicast FDB, the VLAN table, the links.
-std::vector<std::uint8_t> next_of(std::vector<std::uint8_t> f, std::uint8_t n) {
-    f[18] = n;      // identification
-    f[22] = 64 - n;  // TTL
-    refresh_ipv4_checksum(f);
-    return f;
-}
-
 TEST_F(RingSwitch, a_stream_is_forwarded_from_the_cache_in_its_later_bursts) {
     for (std::uint32_t entries : {131072u, 0u}) {
         SCOPED_TRACE(entries);
@@ -554,12 +562,7 @@ TEST_F(RingSwitch, a_stream_is_forwarded_from_the_cache_in_its_later_bursts) {
         inject(0, f);
         sw_->worker_iteration(0);
         EXPECT_EQ(receivers(f), std::vector<unsigned>{2});
-        for (std::uint8_t n = 1; n <= 3; ++n) {
-            const auto g = next_of(f, n);
-            inject(0, g);
-            sw_->worker_iteration(0);
-            EXPECT_EQ(receivers(g), std::vector<unsigned>{2}) << "burst " << int{n};
-        }
+        for (std::uint8_t n = 1; n <= 3; ++n) EXPECT_EQ(stream_frame(f, n), std::vector<unsigned>{2}) << "burst " << int{n};
         EXPECT_EQ(sw_->stream_stats().hits, entries ? 3u : 0u);
         auto bad = next_of(f, 4);
         bad[25] ^= 1;  // a cached stream's frame with a bad checksum is still dropped, and counted
@@ -600,23 +603,15 @@ TEST_F(RingSwitch, a_cached_stream_follows_a_join_and_a_leave) {
     run();
     drain_all();
     const auto f = udp4_frame(ip4("239.1.1.1"), ip4("192.0.2.1"));
-    for (std::uint8_t n = 0; n < 2; ++n) {
-        inject(0, next_of(f, n));
-        sw_->worker_iteration(0);
-        EXPECT_EQ(receivers(next_of(f, n)), std::vector<unsigned>{2});
-    }
+    for (std::uint8_t n = 0; n < 2; ++n) EXPECT_EQ(stream_frame(f, n), std::vector<unsigned>{2});
     inject(1, report("239.1.1.1"));
     run();
     drain_all();
-    inject(0, next_of(f, 2));
-    sw_->worker_iteration(0);
-    EXPECT_EQ(receivers(next_of(f, 2)), (std::vector<unsigned>{1, 2}));
+    EXPECT_EQ(stream_frame(f, 2), (std::vector<unsigned>{1, 2}));
     inject(2, leave("239.1.1.1"));
     run();
     drain_all();
-    inject(0, next_of(f, 3));
-    sw_->worker_iteration(0);
-    EXPECT_EQ(receivers(next_of(f, 3)), std::vector<unsigned>{1});
+    EXPECT_EQ(stream_frame(f, 3), std::vector<unsigned>{1});
     EXPECT_GE(sw_->stream_stats().hits, 1u);
 }
 
@@ -628,36 +623,24 @@ TEST_F(RingSwitch, a_cached_stream_follows_a_router_port_learned_later) {
     run();
     drain_all();
     const auto f = udp4_frame(ip4("239.1.1.1"), ip4("192.0.2.1"));
-    for (std::uint8_t n = 0; n < 2; ++n) {
-        inject(0, next_of(f, n));
-        sw_->worker_iteration(0);
-        EXPECT_EQ(receivers(next_of(f, n)), std::vector<unsigned>{2});
-    }
+    for (std::uint8_t n = 0; n < 2; ++n) EXPECT_EQ(stream_frame(f, n), std::vector<unsigned>{2});
     ASSERT_EQ(sw_->stream_stats().hits, 1u);
     inject(3, general_query("10.0.0.1"));  // a router on port 3: the VLAN's router ports change, the FDB does not
     run();
     drain_all();
-    inject(0, next_of(f, 2));
-    sw_->worker_iteration(0);
-    EXPECT_EQ(receivers(next_of(f, 2)), (std::vector<unsigned>{2, 3}));
+    EXPECT_EQ(stream_frame(f, 2), (std::vector<unsigned>{2, 3}));
 }
 
 TEST_F(RingSwitch, a_cached_stream_stops_at_a_port_that_goes_down) {
     start(access_all());  // an unregistered group floods: only the links change below
     const auto f = udp4_frame(ip4("239.1.1.1"), ip4("192.0.2.1"));
-    for (std::uint8_t n = 0; n < 2; ++n) {
-        inject(0, next_of(f, n));
-        sw_->worker_iteration(0);
-        EXPECT_EQ(receivers(next_of(f, n)), kAllBut0);
-    }
+    for (std::uint8_t n = 0; n < 2; ++n) EXPECT_EQ(stream_frame(f, n), kAllBut0);
     ASSERT_EQ(sw_->stream_stats().hits, 1u);
     ASSERT_EQ(rte_eth_dev_set_link_down(ports_->ids[2]), 0);
     std::this_thread::sleep_for(std::chrono::milliseconds(120));
     sw_->control_iteration();
     ASSERT_FALSE(sw_->port_up(ports_->ids[2]));
-    inject(0, next_of(f, 2));
-    sw_->worker_iteration(0);
-    EXPECT_EQ(receivers(next_of(f, 2)), (std::vector<unsigned>{1, 3}));
+    EXPECT_EQ(stream_frame(f, 2), (std::vector<unsigned>{1, 3}));
     ASSERT_EQ(rte_eth_dev_set_link_up(ports_->ids[2]), 0);
 }
 
