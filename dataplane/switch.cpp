@@ -165,7 +165,13 @@ bool Switch::init(std::string& error) {
     for (unsigned i = 0; i < nworkers_; ++i) {
         auto w = std::make_unique<Worker>();
         w->id = i;
-        w->cache = StreamCache(cfg_.stream_cache);
+        try {
+            w->cache = StreamCache(cfg_.stream_cache);
+        } catch (const std::bad_alloc&) {
+            error = "stream cache (--stream-cache " + std::to_string(cfg_.stream_cache) + "): out of memory for worker " +
+                    std::to_string(i) + " (lower it, or 0 to turn the cache off)";
+            return false;
+        }
         const std::string pn = "l2s_punt" + std::to_string(i), ln = "l2s_learn" + std::to_string(i);
         w->punt = rte_ring_create(pn.c_str(), kRingSize, static_cast<int>(rte_socket_id()), RING_F_SP_ENQ | RING_F_SC_DEQ);
         w->learn = rte_ring_create_elem(ln.c_str(), sizeof(LearnEvent), kRingSize, static_cast<int>(rte_socket_id()),
