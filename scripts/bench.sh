@@ -14,6 +14,7 @@
 #   BENCH_BASELINE=path/to/another/l2snoop adds that build's Mpps, measured in
 #   the same run, as a column (an A/B of a change on this noisy machine).
 #   BENCH_ARGS="--stream-cache 65536" adds app options for l2snoop (not the baseline).
+#   BENCH_TRUNK=1: frames tagged VLAN 1 entering on a trunk, receivers on access ports (untagged).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-3}
@@ -110,7 +111,7 @@ printf '%-8s %-7s %14s %14s %8s' groups fanout "testpmd Mpps" "l2snoop Mpps" rat
 echo
 for groups in ${BENCH_GROUPS:-1 1024 65536}; do
   for fanout in ${BENCH_FANOUTS:-1 4}; do
-    /usr/bin/python3 scripts/gen_bench_pcap.py "$WORK/g.pcap" "$WORK/g.ini" "$groups" "$fanout"
+    /usr/bin/python3 scripts/gen_bench_pcap.py "$WORK/g.pcap" "$WORK/g.ini" "$groups" "$fanout" ${BENCH_TRUNK:+--trunk}
     t=$(testpmd_mpps "$WORK/g.pcap")
     l=$(l2snoop_mpps "$BIN" "$WORK/g.pcap" "$WORK/g.ini" "$fanout" ${BENCH_ARGS:-})
     printf '%-8s %-7s %14s %14s %8s' "$groups" "$fanout" "$t" "$l" "$(ratio "$l" "$t")"
