@@ -10,11 +10,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <string_view>
 
 #include "fdb/addr.h"
-#include "fdb/checksum.h"
 
 namespace l2snoop {
 

@@ -465,13 +465,9 @@ bool Switch::rewrite_in_place(rte_mbuf* m, bool tagged, Rewrite r, VlanId vid) {
     return true;
 }
 
-void Switch::send_rewritten(Worker* w, rte_mbuf* pkt, bool tagged, Rewrite r, VlanId vid, PortSet to) {
-    if (r == Rewrite::none || to.empty() || rewrite_in_place(pkt, tagged, r, vid)) {
-        fan_out(w, pkt, to);
-        return;
-    }
-    rte_mbuf* v = retag(pkt, tagged, r == Rewrite::tag ? std::optional<VlanId>(vid) : std::nullopt);
-    rte_pktmbuf_free(pkt);  // the variant holds its own reference
+void Switch::send_variant(Worker* w, rte_mbuf* pkt, bool tagged, std::optional<VlanId> tag, PortSet to) {
+    if (to.empty()) return;
+    rte_mbuf* v = retag(pkt, tagged, tag);
     if (v == nullptr) {
         if (w) bump(w->c.drops[*to.begin()][static_cast<int>(Drop::no_mbuf)], to.size());
         return;
@@ -479,12 +475,21 @@ void Switch::send_rewritten(Worker* w, rte_mbuf* pkt, bool tagged, Rewrite r, Vl
     fan_out(w, v, to);
 }
 
+void Switch::send_rewritten(Worker* w, rte_mbuf* pkt, bool tagged, Rewrite r, VlanId vid, PortSet to) {
+    if (r == Rewrite::none || to.empty() || rewrite_in_place(pkt, tagged, r, vid)) {
+        fan_out(w, pkt, to);
+        return;
+    }
+    send_variant(w, pkt, tagged, r == Rewrite::tag ? std::optional<VlanId>(vid) : std::nullopt, to);
+    rte_pktmbuf_free(pkt);  // the variant holds its own reference
+}
+
 Switch::Plan Switch::plan(const ParsedFrame& f, VlanId vid, PortSet ports) const {
     ports &= PortSet::from_bits(up_mask_.load(std::memory_order_relaxed));  // never transmit to a down port
-    // Ports that want the frame's bytes as they are share the one mbuf
-    // (refcnt); ports that need the other tagging share one header+clone
-    // variant. The original keeps its tag form iff it carries an 802.1Q tag
-    // of `vid` (untagged stays untagged).
+    // Which ports want the frame's bytes as they are, untagged, or tagged
+    // with `vid` (transmit() decides how: in place or header+clone). The
+    // original keeps its tag form iff it carries an 802.1Q tag of `vid`
+    // (untagged stays untagged).
     const PortSet untagged = vlans_.untagged(vid) & ports;
     const PortSet tagged = ports - untagged;
     const bool orig_tagged = f.tag_count >= 1 && f.outer.vid == vid && f.outer.tpid == kEtherTypeVlan;
@@ -497,23 +502,13 @@ Switch::Plan Switch::plan(const ParsedFrame& f, VlanId vid, PortSet ports) const
     return p;
 }
 
-
 void Switch::transmit(rte_mbuf* pkt, const ParsedFrame& f, VlanId vid, const Plan& plan, Worker* w) {
     if (const auto r = plan.uniform()) [[likely]] {  // every port gets the same form: no header+clone needed
         send_rewritten(w, pkt, f.tag_count != 0, *r, vid, plan.ports());
         return;
     }
-    auto variant = [&](PortSet to, std::optional<VlanId> tag) {
-        if (to.empty()) return;
-        rte_mbuf* v = retag(pkt, f.tag_count != 0, tag);
-        if (v == nullptr) {
-            if (w) bump(w->c.drops[*to.begin()][static_cast<int>(Drop::no_mbuf)], to.size());
-            return;
-        }
-        fan_out(w, v, to);
-    };
-    variant(plan.untag, std::nullopt);
-    variant(plan.tag, vid);
+    send_variant(w, pkt, f.tag_count != 0, std::nullopt, plan.untag);
+    send_variant(w, pkt, f.tag_count != 0, vid, plan.tag);
     fan_out(w, pkt, plan.as_is);  // none: freed (the variants hold their own references)
 }
 

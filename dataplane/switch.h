@@ -179,6 +179,9 @@ private:
     // Sends `pkt` to `to`, every copy in form `r`: rewritten in place and
     // shared, or (when it cannot be) as one header+clone variant. Consumes `pkt`.
     void send_rewritten(Worker* w, rte_mbuf* pkt, bool tagged, Rewrite r, VlanId vid, PortSet to);
+    // One header+clone variant of `pkt` (tag removed, or `tag` pushed/replaced)
+    // shared by `to`; a failed allocation is counted as no_mbuf. `pkt` stays the caller's.
+    void send_variant(Worker* w, rte_mbuf* pkt, bool tagged, std::optional<VlanId> tag, PortSet to);
     void send_one(Worker* w, PortId port, rte_mbuf* m);
     static void buffer_tx(Worker& w, PortId port, rte_mbuf* m);  // a worker's tx buffer (send_one's common case)
     // `m` to every port of `to` by reference count (freed when `to` is empty).
