@@ -40,11 +40,10 @@ void print_summary(const Switch& sw) {
     for (PortId p : sw.ports()) {
         const auto s = sw.port_stats(p);
         std::printf("  port %u: rx %lu tx %lu flooded %lu punted %lu", p, static_cast<unsigned long>(s.rx),
-                    static_cast<unsigned long>(s.tx - s.tx_unsent), static_cast<unsigned long>(s.flooded),
+                    static_cast<unsigned long>(s.sent()), static_cast<unsigned long>(s.flooded),
                     static_cast<unsigned long>(s.punted));
         for (int i = 0; i < static_cast<int>(Drop::kCount); ++i)
             if (s.drops[i]) std::printf(" drop_%s %lu", std::string(to_string(static_cast<Drop>(i))).c_str(), static_cast<unsigned long>(s.drops[i]));
-        if (s.tx_unsent) std::printf(" drop_tx_full %lu", static_cast<unsigned long>(s.tx_unsent));
         std::printf("\n");
     }
     const auto& k = sw.snooper().counters();
@@ -90,8 +89,13 @@ int main(int argc, char** argv) {
         rte_eal_cleanup();
         return 2;
     }
-    const unsigned workers = rte_lcore_count();
-    auto owned = std::make_unique<Switch>(*opts.config, ports, workers);
+    // Every lcore of -l is a worker, the main one too; worker i runs on the
+    // lcore whose rte_lcore_index() is i.
+    std::vector<unsigned> lcores;
+    unsigned lc;
+    RTE_LCORE_FOREACH(lc) lcores.push_back(lc);
+    const unsigned workers = static_cast<unsigned>(lcores.size());
+    auto owned = std::make_unique<Switch>(*opts.config, ports, lcores);
     Switch* sw = owned.get();
     std::string error;
     if (!sw->init(error)) {
@@ -121,7 +125,6 @@ int main(int argc, char** argv) {
         rte_delay_ms(100);
     }
     std::printf("l2snoop: ready: %zu ports, %u workers (lcores", ports.size(), workers);
-    unsigned lc;
     RTE_LCORE_FOREACH(lc) std::printf(" %u", lc);
     std::printf(")%s\n", down.empty() ? "" : (", link down on ports" + down).c_str());
     std::fflush(stdout);

@@ -121,7 +121,9 @@ po::options_description describe() {
     many("flood-link-scope6", "VID: flood ff02::/16 groups instead of snooping them");
     many("static-group", "VID:GROUP:P[,P...]: static membership (e.g. 10:239.1.1.1:2,3; IPv6 groups in brackets: 10:[ff0e::1]:2)");
     opt("punt-burst", "control frames a port may send back to back (default 200)");
-    opt("unregistered", "flood|router|drop (default flood)");
+    opt("unregistered", "where multicast to unregistered groups goes: flood (every port of the VLAN, the default), "
+                        "router (router ports and --flood-ports), drop (--flood-ports only, not even router ports: "
+                        "against RFC 4541 2.1.2(1))");
     opt("max-groups", "memberships in all (0: unlimited)");
     opt("max-groups-per-port", "0: unlimited");
     opt("max-groups-per-vlan", "0: unlimited");

@@ -11,6 +11,7 @@
 
 #include "fdb/addr.h"
 #include "fdb/port_set.h"
+#include "fdb/vlan_table.h"
 #include "snooping/config.h"
 
 namespace l2snoop {
@@ -25,12 +26,6 @@ struct PortConfig {
     std::optional<VlanId> untagged_vid() const { return mode == Mode::access ? std::optional(access_vid) : native; }
     bool carries(VlanId v) const;
     bool egress_untagged(VlanId v) const { return mode == Mode::access ? v == access_vid : native == v; }
-};
-
-enum class UnregisteredPolicy : std::uint8_t {
-    flood,   // all ports of the VLAN (RFC 4541 §2.1.2-3 allows it; the default)
-    router,  // router ports (and --flood-ports) only
-    drop,    // nowhere but --flood-ports
 };
 
 struct Config {

@@ -22,6 +22,7 @@
 #include <cstring>
 #include <memory>
 
+#include "dataplane/forward.h"
 #include "fdb/addr.h"
 #include "fdb/checksum.h"
 #include "fdb/port_set.h"
@@ -117,13 +118,6 @@ inline bool same_stream_bytes(const std::uint8_t* prev, std::uint16_t prev_len, 
     if (next_len != prev_len) return false;
     return l3 == 14 ? detail::same_words<14>(prev, next) : detail::same_words<18>(prev, next);
 }
-
-// What every egress port of a stream needs done to its frames' outer tag.
-enum class Rewrite : std::uint8_t {
-    none,   // sent as received
-    untag,  // the outer tag removed
-    tag,    // tagged with the stream's VLAN: pushed, or the outer tag's TPID/VID replaced (PCP kept)
-};
 
 // Per worker: the forwarding decisions of recently seen streams whose frames
 // leave all in one form (as received, or all rewritten the same way),

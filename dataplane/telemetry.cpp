@@ -26,10 +26,9 @@ int cmd_stats(const char*, const char* params, rte_tel_data* d) {
         if (c == nullptr) return -1;
         rte_tel_data_start_dict(c);
         rte_tel_data_add_dict_u64(c, "rx", s.rx);
-        rte_tel_data_add_dict_u64(c, "tx", s.tx - s.tx_unsent);
+        rte_tel_data_add_dict_u64(c, "tx", s.sent());
         rte_tel_data_add_dict_u64(c, "flooded", s.flooded);
         rte_tel_data_add_dict_u64(c, "punted", s.punted);
-        rte_tel_data_add_dict_u64(c, "drop_tx_full", s.tx_unsent);
         for (int i = 0; i < static_cast<int>(Drop::kCount); ++i)
             if (s.drops[i]) rte_tel_data_add_dict_u64(c, ("drop_" + std::string(to_string(static_cast<Drop>(i)))).c_str(), s.drops[i]);
         rte_tel_data_add_dict_container(d, ("port" + std::to_string(p)).c_str(), c, 0);

@@ -15,6 +15,14 @@ namespace l2snoop {
 
 inline constexpr std::size_t kVlanCount = 4096;
 
+// Where IP multicast to an unregistered group goes (dataplane/forward.h
+// applies it). The flood ports get it under every policy.
+enum class UnregisteredPolicy : std::uint8_t {
+    flood,   // every port of the VLAN (RFC 4541 §2.1.2(3) allows it; the default)
+    router,  // the family's router ports (RFC 4541 §2.1.2(1)) and the flood ports
+    drop,    // the flood ports only, not even router ports (departs from RFC 4541 §2.1.2(1))
+};
+
 class VlanTable {
 public:
     VlanTable() : vlans_(std::make_unique<std::array<Vlan, kVlanCount>>()) {}
@@ -27,9 +35,12 @@ public:
     PortSet router_ports(VlanId vid, IpFamily f) const {
         return load(vid, f == IpFamily::v4 ? &Vlan::router_ports4 : &Vlan::router_ports6);
     }
-    // Where unregistered IP multicast goes, per the VLAN's policy (flood all
-    // members, router ports only, ...): computed by the control thread.
-    PortSet unregistered_flood(VlanId vid) const { return load(vid, &Vlan::unregistered_flood); }
+    // The VLAN's policy for unregistered IP multicast, and the ports that get
+    // it whatever the policy (--flood-ports).
+    UnregisteredPolicy unregistered(VlanId vid) const {
+        return vid < kVlanCount ? (*vlans_)[vid].unregistered.load(std::memory_order_relaxed) : UnregisteredPolicy::flood;
+    }
+    PortSet flood_ports(VlanId vid) const { return load(vid, &Vlan::flood_ports); }
     bool snooping(VlanId vid) const {
         return vid < kVlanCount && (*vlans_)[vid].snooping.load(std::memory_order_relaxed);
     }
@@ -51,7 +62,13 @@ public:
     bool set_router_ports(VlanId vid, IpFamily f, PortSet p) {
         return store(vid, f == IpFamily::v4 ? &Vlan::router_ports4 : &Vlan::router_ports6, p);
     }
-    bool set_unregistered_flood(VlanId vid, PortSet p) { return store(vid, &Vlan::unregistered_flood, p); }
+    bool set_flood_ports(VlanId vid, PortSet p) { return store(vid, &Vlan::flood_ports, p); }
+    bool set_unregistered(VlanId vid, UnregisteredPolicy u) {
+        if (vid >= kVlanCount) return false;
+        (*vlans_)[vid].unregistered.store(u, std::memory_order_relaxed);
+        written();
+        return true;
+    }
     bool set_snooping(VlanId vid, bool on) {
         if (vid >= kVlanCount) return false;
         (*vlans_)[vid].snooping.store(on, std::memory_order_relaxed);
@@ -78,7 +95,8 @@ private:
         std::atomic<PortSet::Bits> untagged{0};
         std::atomic<PortSet::Bits> router_ports4{0};
         std::atomic<PortSet::Bits> router_ports6{0};
-        std::atomic<PortSet::Bits> unregistered_flood{0};
+        std::atomic<PortSet::Bits> flood_ports{0};
+        std::atomic<UnregisteredPolicy> unregistered{UnregisteredPolicy::flood};
         std::atomic<bool> snooping{false};
         std::atomic<bool> flood_all[2] = {false, false};  // [0] IPv4, [1] IPv6
         std::atomic<bool> flood_link_scope6{false};

@@ -436,6 +436,17 @@ std::vector<std::uint8_t> encode(const Message& m, const IpAddr& src, const IpAd
     return m.family == IpFamily::v4 ? encode_igmp(m) : encode_icmpv6(m, src, dst);
 }
 
+Duration pim_hello_holdtime(std::span<const std::uint8_t> pim) {
+    Duration hold = kPimHelloHoldtime;
+    std::size_t o = 4;  // past the PIM header
+    while (pim.size() >= o + 4) {
+        const std::uint16_t type = load_be16(pim.data() + o), len = load_be16(pim.data() + o + 2);
+        if (type == 1 && len == 2 && pim.size() >= o + 6) hold = std::chrono::seconds(load_be16(pim.data() + o + 4));
+        o += 4 + std::size_t{len};
+    }
+    return hold;
+}
+
 IpAddr default_destination(const Message& m) {
     const bool v4 = m.family == IpFamily::v4;
     switch (m.type) {

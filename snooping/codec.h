@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "fdb/addr.h"
+#include "snooping/defaults.h"
 
 namespace l2snoop {
 
@@ -106,6 +107,11 @@ std::string_view to_string(RecordType t);
 // message (family v6: the ICMPv6 message). `out` is overwritten on success and
 // unspecified on failure.
 DecodeError decode(IpFamily family, std::span<const std::uint8_t> l4, const IpContext& ip, Message& out);
+
+// The holdtime of a PIM hello (RFC 7761 §4.9.2): `pim` is the PIM message
+// from its 4-byte header on; option 1 (Holdtime, 2 bytes) if present and
+// whole, else the default 3.5 × 30 s. Options past the end are ignored.
+Duration pim_hello_holdtime(std::span<const std::uint8_t> pim);
 
 // Max Resp Code / QQIC exponential encodings (RFC 3376 §4.1.1, §4.1.7; RFC
 // 3810 §5.1.3, §5.1.9). Encoders round down to the nearest representable value

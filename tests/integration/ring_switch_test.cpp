@@ -45,7 +45,8 @@ protected:
         std::string err;
         ASSERT_TRUE(sw_->init(err)) << err;
         sw_->control_iteration();
-        drain_all();  // startup queries, MRD solicitations
+        sw_->worker_iteration(0);  // sends what the control thread handed it
+        drain_all();               // startup queries, MRD solicitations
     }
     void TearDown() override {
         if (sw_) {
@@ -107,7 +108,7 @@ protected:
             }
         return who;
     }
-    Switch::PortStats stats(unsigned p) { return sw_->port_stats(ports_->ids[p]); }
+    PortStats stats(unsigned p) { return sw_->port_stats(ports_->ids[p]); }
     // Sends frame `n` of stream `f` on port 0 in a burst of its own; who got it.
     std::vector<unsigned> stream_frame(const std::vector<std::uint8_t>& f, std::uint8_t n) {
         const auto g = next_of(f, n);

@@ -45,13 +45,16 @@ TEST(VlanTable, each_vlan_has_its_own_sets) {
     EXPECT_TRUE(t.set_router_ports(10, IpFamily::v4, PortSet::of({2})));
     EXPECT_TRUE(t.set_router_ports(10, IpFamily::v6, PortSet::of({3})));
     EXPECT_TRUE(t.set_untagged(10, PortSet::of({0})));
-    EXPECT_TRUE(t.set_unregistered_flood(10, PortSet::of({2})));
+    EXPECT_TRUE(t.set_flood_ports(10, PortSet::of({2})));
+    EXPECT_TRUE(t.set_unregistered(10, UnregisteredPolicy::drop));
     EXPECT_TRUE(t.set_snooping(10, true));
     EXPECT_EQ(t.members(10), PortSet::of({0, 1, 2}));
     EXPECT_EQ(t.router_ports(10, IpFamily::v4), PortSet::of({2}));
     EXPECT_EQ(t.router_ports(10, IpFamily::v6), PortSet::of({3})) << "MLD routers never attract IPv4";
     EXPECT_EQ(t.untagged(10), PortSet::of({0}));
-    EXPECT_EQ(t.unregistered_flood(10), PortSet::of({2}));
+    EXPECT_EQ(t.flood_ports(10), PortSet::of({2}));
+    EXPECT_EQ(t.unregistered(10), UnregisteredPolicy::drop);
+    EXPECT_EQ(t.unregistered(20), UnregisteredPolicy::flood) << "the default";
     EXPECT_TRUE(t.snooping(10));
     EXPECT_TRUE(t.members(20).empty());
     EXPECT_FALSE(t.snooping(20));

@@ -1,0 +1,209 @@
+#include "dataplane/control.h"
+
+#include <cstring>
+#include <map>
+
+#include "dataplane/log.h"
+
+namespace l2snoop {
+
+namespace {
+constexpr Nanos kLinkCheckNs = 100'000'000;  // link polling: 100 ms
+constexpr Nanos kSnapshotNs = 250'000'000;   // telemetry snapshot: 250 ms
+constexpr unsigned kPuntBatch = 32;          // punted frames taken from a worker's ring per iteration
+constexpr unsigned kLearnBatch = 64;         // learn events taken from a worker's ring per iteration
+}  // namespace
+
+ControlPlane::ControlPlane(const Config& cfg, VlanTable& vlans, MulticastFdb& mfdb, UnicastFdb& ufdb, Ports& ports,
+                           const Clock& clock, rte_mempool* pool)
+    : cfg_(cfg), vlans_(vlans), mfdb_(mfdb), ufdb_(ufdb), ports_(ports), clock_(clock), pool_(pool),
+      egress_(handoff_, pool), snooper_(cfg.snoop) {}
+
+bool ControlPlane::init(const std::vector<Worker*>& workers, const QueueMap& map, std::string& error) {
+    workers_ = workers;
+    std::array<rte_ring*, kMaxWorkers> rings{};
+    for (Worker* w : workers) rings[w->id()] = w->handoff_ring();
+    handoff_.init(map, rings);
+
+    switch_mac_ = ports_.ids().empty() ? MacAddr{} : ports_.mac(ports_.ids()[0]);
+    switch_mac_.b[0] = (switch_mac_.b[0] | 0x02) & 0xfe;  // locally administered, unicast
+    // MLD queries need a link-local source: the switch MAC's modified EUI-64 (RFC 4291 App. A).
+    const auto& m = switch_mac_.b;
+    snooper_.set_default_querier_address6(Ipv6Addr{{0xfe, 0x80, 0, 0, 0, 0, 0, 0, static_cast<std::uint8_t>(m[0] ^ 0x02), m[1],
+                                                    m[2], 0xff, 0xfe, m[3], m[4], m[5]}});
+
+    // Each VLAN's members and untagged egress ports: vid -> (members, untagged).
+    std::map<VlanId, std::pair<PortSet, PortSet>> vl;
+    for (PortId p : ports_.ids()) {
+        const PortConfig pc = cfg_.port(p);
+        for (VlanId v = 1; v <= kMaxVlanId; ++v)
+            if (pc.carries(v)) {
+                vl[v].first.add(p);
+                if (pc.egress_untagged(v)) vl[v].second.add(p);
+            }
+    }
+    const Time t0 = clock_.now();
+    check_links();
+    for (const auto& [vid, sets] : vl) {
+        vlans_.set_members(vid, sets.first);
+        vlans_.set_untagged(vid, sets.second);
+        vlans_.set_snooping(vid, cfg_.vlan_snooping_on(vid));
+        const auto ls = cfg_.snoop.flood_link_scope6.find(vid);
+        vlans_.set_flood_link_scope6(vid, ls != cfg_.snoop.flood_link_scope6.end() && ls->second);
+        vlans_.set_unregistered(vid, cfg_.unregistered);
+        vlans_.set_flood_ports(vid, cfg_.flood_ports & sets.first);
+        snooper_.add_vlan(vid, sets.first, cfg_.vlan_snooping_on(vid), t0, actions_);
+    }
+    for (const auto& [key, ps] : cfg_.static_groups)
+        if (mfdb_.set_group(key.first, key.second, ps & vlans_.members(key.first)) != FdbStatus::ok) {
+            error = "--static-group " + std::to_string(key.first) + ":" + key.second.to_string() +
+                    ": multicast FDB full (raise --mdb-size)";
+            return false;
+        }
+    apply(actions_);
+    build_snapshot();
+    return true;
+}
+
+void ControlPlane::apply(Actions& a) {
+    for (const auto& f : a.fdb) {
+        FdbStatus s = FdbStatus::ok;
+        // Static memberships ride on top of whatever snooping publishes.
+        auto st = cfg_.static_groups.find({f.vid, f.group});
+        const PortSet fixed = st == cfg_.static_groups.end() ? PortSet{} : st->second;
+        switch (f.kind) {
+            case FdbAction::Kind::set_group: s = mfdb_.set_group(f.vid, f.group, f.ports | fixed); break;
+            case FdbAction::Kind::remove_group:
+                s = fixed.empty() ? mfdb_.remove_group(f.vid, f.group) : mfdb_.set_group(f.vid, f.group, fixed);
+                break;
+            case FdbAction::Kind::set_source: s = mfdb_.set_source(f.vid, f.group, f.source, f.ports); break;
+            case FdbAction::Kind::remove_source: s = mfdb_.remove_source(f.vid, f.group, f.source); break;
+        }
+        if (s != FdbStatus::ok) {
+            ++ctl_.fdb_errors;
+            L2S_LOG(snooping, WARNING, "multicast FDB refused %s in VLAN %u: %s\n", f.group.to_string().c_str(), f.vid,
+                    std::string(to_string(s)).c_str());
+        } else if (f.kind == FdbAction::Kind::set_group || f.kind == FdbAction::Kind::remove_group) {
+            L2S_LOG(snooping, DEBUG, "VLAN %u group %s -> ports %s\n", f.vid, f.group.to_string().c_str(),
+                    f.kind == FdbAction::Kind::remove_group ? "(removed)" : f.ports.to_string().c_str());
+        }
+    }
+    for (const auto& r : a.routers) {
+        vlans_.set_router_ports(r.vid, r.family, r.ports);
+        L2S_LOG(snooping, INFO, "VLAN %u %s router ports: %s\n", r.vid, r.family == IpFamily::v4 ? "IGMP" : "MLD",
+                r.ports.to_string().c_str());
+    }
+    for (const auto& f : a.flood) vlans_.set_flood_all(f.vid, f.family, f.flood);
+    for (const auto& s : a.send) send(s);
+    a.clear();
+}
+
+void ControlPlane::send(const SendAction& s) {
+    const std::vector<std::uint8_t> frame = build_frame(s.msg, switch_mac_, s.src, s.dst);
+    rte_mbuf* m = rte_pktmbuf_alloc(pool_);
+    if (m == nullptr) {
+        if (!s.ports.empty()) handoff_.no_mbuf(s.ports);
+        return;
+    }
+    auto* p = reinterpret_cast<std::uint8_t*>(rte_pktmbuf_append(m, static_cast<std::uint16_t>(frame.size())));
+    if (p == nullptr) {  // larger than a buffer: never for the queries we build
+        rte_pktmbuf_free(m);
+        return;
+    }
+    std::memcpy(p, frame.data(), frame.size());
+    ++ctl_.sent;
+    egress_.send(m, false, s.vid, plan(s.ports & vlans_.members(s.vid), s.vid, Arrival::untagged, ports_.up(), vlans_));
+}
+
+void ControlPlane::handle(const PuntedFrame& pf) {
+    ++ctl_.control_frames;
+    const auto* data = rte_pktmbuf_mtod(pf.m, const std::uint8_t*);
+    const std::span<const std::uint8_t> l4{data + pf.l4_offset, pf.l4_length};
+    const Time t = clock_.now();
+    Disposition d;
+    if (pf.kind == ControlKind::pim_hello) {
+        d = snooper_.on_pim_hello(pf.port, pf.vid, pf.group.family(), pim_hello_holdtime(l4), t, actions_);
+    } else {
+        Message msg;
+        const IpContext ip{pf.src, pf.group, pf.ttl, pf.router_alert};
+        const DecodeError e = decode(pf.group.family(), l4, ip, msg);
+        if (e == DecodeError::unknown_type) {
+            d = snooper_.on_unknown(pf.port, pf.vid);
+        } else if (e != DecodeError::none) {
+            ++ctl_.decode_errors[static_cast<int>(e)];  // never learned from, never flooded
+            rte_pktmbuf_free(pf.m);
+            return;
+        } else {
+            d = snooper_.on_message(pf.port, pf.vid, msg, pf.src, t, actions_);
+        }
+    }
+    apply(actions_);
+    ++ctl_.forwarded;
+    egress_.send(pf.m, pf.arrival != Arrival::untagged, pf.vid,
+                 plan(d.forward & vlans_.members(pf.vid), pf.vid, pf.arrival, ports_.up(), vlans_));
+}
+
+void ControlPlane::check_links() {
+    const PortSet changed = ports_.refresh();
+    if (changed.empty()) return;
+    const Time t = clock_.now();
+    const PortSet up = ports_.up();
+    for (PortId p : changed) {
+        ++ctl_.link_changes;
+        L2S_LOG(dataplane, INFO, "port %u link %s\n", p, up.contains(p) ? "up" : "down");
+        snooper_.set_port_up(p, up.contains(p), t, actions_);
+        if (!up.contains(p)) ufdb_.flush_port(p);
+    }
+    apply(actions_);
+}
+
+unsigned ControlPlane::iteration() {
+    unsigned work = 0;
+    for (Worker* w : workers_) {
+        PuntedFrame pf[kPuntBatch];
+        const unsigned n = rte_ring_sc_dequeue_burst_elem(w->punt_ring(), pf, sizeof pf[0], kPuntBatch, nullptr);
+        for (unsigned i = 0; i < n; ++i) handle(pf[i]);
+        LearnEvent ev[kLearnBatch];
+        const unsigned k = rte_ring_sc_dequeue_burst_elem(w->learn_ring(), ev, sizeof ev[0], kLearnBatch, nullptr);
+        const Nanos t = clock_.now_ns();
+        for (unsigned i = 0; i < k; ++i) {
+            MacAddr mac;
+            std::memcpy(mac.b.data(), ev[i].mac, 6);
+            const LearnResult r = ufdb_.learn(ev[i].vid, mac, ev[i].port, t);
+            if (r == LearnResult::learned || r == LearnResult::moved) ++ctl_.learned;
+        }
+        work += n + k;
+    }
+    const Nanos t = clock_.now_ns();
+    snooper_.on_timer(Time(static_cast<std::int64_t>(t)), actions_);
+    apply(actions_);
+    ufdb_.age(t);
+    mfdb_.reclaim();
+    ufdb_.reclaim();
+    // An LSC interrupt is acted on at once; the poll covers PMDs without one
+    // (and the kernel carrier of net_af_packet ports).
+    if (ports_.take_link_event() || t >= next_link_check_) {
+        check_links();
+        next_link_check_ = t + kLinkCheckNs;
+    }
+    if (t >= next_snapshot_) {
+        build_snapshot();
+        next_snapshot_ = t + kSnapshotNs;
+    }
+    return work;
+}
+
+void ControlPlane::build_snapshot() {
+    auto s = std::make_shared<ControlSnapshot>();
+    const Time t = clock_.now();
+    s->memberships = snooper_.memberships(t);
+    s->queriers = snooper_.queriers(t);
+    mfdb_.for_each_group([&](const MulticastFdb::GroupView& g) { s->groups.push_back(g); });
+    ufdb_.for_each([&](const UnicastFdb::View& v) { s->macs.push_back(v); });
+    s->snoop = snooper_.counters();
+    s->control = ctl_;
+    std::lock_guard lock(snapshot_mu_);
+    snapshot_ = std::move(s);
+}
+
+}  // namespace l2snoop

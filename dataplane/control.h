@@ -1,0 +1,90 @@
+// The control thread's work (DESIGN §2): the single writer of every table the
+// workers read. Per iteration it drains the workers' punt and learn rings,
+// feeds control frames to the snooping engine, applies the engine's actions
+// (FDB entries, router ports, floods, frames to send), runs timers and aging,
+// reclaims what readers can no longer see, follows links, and refreshes the
+// telemetry snapshot. Frames it sends go through Handoff to the workers.
+#pragma once
+
+#include <rte_mempool.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "dataplane/clock.h"
+#include "dataplane/counters.h"
+#include "dataplane/egress.h"
+#include "dataplane/options.h"
+#include "dataplane/ports.h"
+#include "dataplane/rings.h"
+#include "dataplane/tx.h"
+#include "dataplane/worker.h"
+#include "fdb/mcast_fdb.h"
+#include "fdb/ucast_fdb.h"
+#include "fdb/vlan_table.h"
+#include "snooping/snooper.h"
+
+namespace l2snoop {
+
+// What telemetry shows of the control plane, copied by the control thread
+// every 250 ms (telemetry threads never read live control state).
+struct ControlSnapshot {
+    std::vector<MembershipView> memberships;
+    std::vector<QuerierView> queriers;
+    std::vector<MulticastFdb::GroupView> groups;
+    std::vector<UnicastFdb::View> macs;
+    SnoopCounters snoop;
+    ControlCounters control;
+};
+
+class ControlPlane {
+public:
+    ControlPlane(const Config& cfg, VlanTable& vlans, MulticastFdb& mfdb, UnicastFdb& ufdb, Ports& ports,
+                 const Clock& clock, rte_mempool* pool);
+
+    // The VLANs, static groups and links as configured, the hand-off rings of
+    // `workers`; the engine's start-up actions applied (start-up queries).
+    bool init(const std::vector<Worker*>& workers, const QueueMap& map, std::string& error);
+    // One pass over everything; returns the rings' work done (0: idle).
+    unsigned iteration();
+
+    const Snooper& snooper() const { return snooper_; }
+    const ControlCounters& counters() const { return ctl_; }
+    const Handoff& handoff() const { return handoff_; }
+    // Thread-safe: the latest snapshot (telemetry threads).
+    std::shared_ptr<const ControlSnapshot> snapshot() const {
+        std::lock_guard lock(snapshot_mu_);
+        return snapshot_;
+    }
+
+private:
+    void handle(const PuntedFrame& pf);
+    void apply(Actions& a);
+    void send(const SendAction& s);
+    void check_links();
+    void build_snapshot();
+
+    const Config& cfg_;
+    VlanTable& vlans_;
+    MulticastFdb& mfdb_;
+    UnicastFdb& ufdb_;
+    Ports& ports_;
+    const Clock& clock_;
+    rte_mempool* pool_;
+    std::vector<Worker*> workers_;
+    Handoff handoff_;
+    Egress<Handoff> egress_;
+
+    Snooper snooper_;
+    Actions actions_;
+    ControlCounters ctl_;
+    MacAddr switch_mac_;
+    Nanos next_link_check_ = 0, next_snapshot_ = 0;
+
+    mutable std::mutex snapshot_mu_;  // control thread <-> telemetry threads only
+    std::shared_ptr<const ControlSnapshot> snapshot_;
+};
+
+}  // namespace l2snoop
