@@ -54,6 +54,7 @@ void print_summary(const Switch& sw) {
     const auto cs = sw.stream_stats();
     std::printf("  stream cache: %lu entries, hits %lu, misses %lu\n", static_cast<unsigned long>(cs.entries),
                 static_cast<unsigned long>(cs.hits), static_cast<unsigned long>(cs.misses));
+    std::printf("  tx bursts on shared queues (locked): %lu\n", static_cast<unsigned long>(sw.locked_tx_bursts()));
     std::printf("  links: changes %lu, link-state interrupts %lu\n",
                 static_cast<unsigned long>(sw.control_counters().link_changes),
                 static_cast<unsigned long>(sw.link_events()));

@@ -72,6 +72,8 @@ public:
     StreamStats stream_stats() const;
     // Tx bursts workers sent on shared queues, under their lock.
     std::uint64_t locked_tx_bursts() const;
+    // Mbufs of the switch's pool not in the pool (rx rings, tx queues, frames in flight).
+    unsigned mbufs_in_use() const { return pool_ ? rte_mempool_in_use_count(pool_) : 0; }
     const std::vector<PortId>& ports() const { return ports_.ids(); }
     bool port_up(PortId p) const { return ports_.up().contains(p); }
     const QueueMap& queue_map() const { return map_; }

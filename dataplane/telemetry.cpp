@@ -41,6 +41,7 @@ int cmd_stats(const char*, const char* params, rte_tel_data* d) {
     rte_tel_data_add_dict_u64(sc, "hits", cs.hits);
     rte_tel_data_add_dict_u64(sc, "misses", cs.misses);
     rte_tel_data_add_dict_container(d, "stream_cache", sc, 0);
+    rte_tel_data_add_dict_u64(d, "locked_tx_bursts", g_switch->locked_tx_bursts());
     const auto snap = g_switch->snapshot();
     if (!snap) return 0;
     rte_tel_data* sn = rte_tel_data_alloc();

@@ -17,7 +17,7 @@ enum Kind : std::uint8_t { kGone, kMcast, kCached, kUnicast, kFlood };
 
 Worker::Worker(unsigned id, const WorkerSettings& s, const SharedTables& t, const Clock& clock, rte_mempool* pool,
                rte_rcu_qsbr* qsbr)
-    : id_(id), s_(s), t_(t), clock_(clock), qsbr_(qsbr), egress_(tx_, pool), pool_(pool) {}
+    : id_(id), s_(s), t_(t), clock_(clock), qsbr_(qsbr), egress_(tx_, pool) {}
 
 Worker::~Worker() {
     // Frames still in flight to or from this worker go back to the pool.

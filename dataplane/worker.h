@@ -133,7 +133,6 @@ private:
     Burst b_;
 
     // ---- cold ----
-    rte_mempool* pool_;
     WorkerCounters c_;
 };
 

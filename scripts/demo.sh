@@ -87,7 +87,7 @@ in_ns h1 sysctl -qw net.ipv4.conf.eth0.force_igmp_version=2
 # ---- the switch ----
 vdevs=() ports=()
 for i in "${!HOSTS[@]}"; do
-  vdevs+=("--vdev=net_af_packet$i,iface=$TAG-p$i,qpairs=2")
+  vdevs+=("--vdev=net_af_packet$i,iface=$TAG-p$i")
   if [ "${VLANS[$i]}" = trunk ]; then ports+=(--port "$i:trunk:10,20"); else ports+=(--port "$i:access:${VLANS[$i]}"); fi
 done
 "$BIN" -l 0 --no-huge -m 512 --no-pci --file-prefix "$PREFIX" "${vdevs[@]}" --log-level='*:warning' -- \
