@@ -99,18 +99,20 @@ void ControlPlane::apply(Actions& a) {
 }
 
 void ControlPlane::send(const SendAction& s) {
-    const std::vector<std::uint8_t> frame = build_frame(s.msg, switch_mac_, s.src, s.dst);
     rte_mbuf* m = rte_pktmbuf_alloc(pool_);
     if (m == nullptr) {
         if (!s.ports.empty()) handoff_.no_mbuf(s.ports);
         return;
     }
-    auto* p = reinterpret_cast<std::uint8_t*>(rte_pktmbuf_append(m, static_cast<std::uint16_t>(frame.size())));
-    if (p == nullptr) {  // larger than a buffer: never for the queries we build
+    // Encoded straight into the mbuf's data room.
+    const std::span<std::uint8_t> room{rte_pktmbuf_mtod(m, std::uint8_t*), rte_pktmbuf_tailroom(m)};
+    const std::size_t len = build_frame(s.msg, switch_mac_, s.src, s.dst, room);
+    if (len > room.size()) {  // larger than a buffer: never for the queries we build
+        ++ctl_.unsendable;
         rte_pktmbuf_free(m);
         return;
     }
-    std::memcpy(p, frame.data(), frame.size());
+    rte_pktmbuf_append(m, static_cast<std::uint16_t>(len));
     ++ctl_.sent;
     egress_.send(m, false, s.vid, plan(s.ports & vlans_.members(s.vid), s.vid, Arrival::untagged, ports_.up(), vlans_));
 }

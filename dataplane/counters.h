@@ -65,6 +65,7 @@ struct alignas(64) WorkerCounters {
 struct ControlCounters {
     std::array<std::uint64_t, static_cast<int>(DecodeError::kCount)> decode_errors{};
     std::uint64_t control_frames = 0, sent = 0, forwarded = 0, fdb_errors = 0, learned = 0, link_changes = 0;
+    std::uint64_t unsendable = 0;  // a frame the engine asked for is larger than an mbuf
 };
 
 // Sums over workers, for telemetry and the summary.

@@ -138,6 +138,8 @@ po::options_description describe() {
     opt("mbufs", "mbuf pool size (default: computed)");
     opt("punt-rate", "control frames per second per port (default 2000)");
     opt("rx-queues", "rx queues per port, spread by RSS (default: one per worker where the port has RSS)");
+    opt("tx-queues", "at most this many tx queues per port (default: one per worker, or as many as the port has; "
+                     "fewer than workers: shared, locked)");
     many("queue-map", "(PORT,QUEUE,LCORE)[,(...)...]: which lcore polls which rx queue (default: round-robin)");
     return d;
 }
@@ -256,6 +258,7 @@ void apply_options(const po::variables_map& vm, Config& c) {
     if (auto s = str("punt-rate")) c.punt_rate = number<std::uint32_t>(*s, "punt-rate", 1, 10000000);
     if (auto s = str("punt-burst")) c.punt_burst = number<std::uint32_t>(*s, "punt-burst", 1, 1000000);
     if (auto s = str("rx-queues")) c.rx_queues = number<std::uint16_t>(*s, "rx-queues", 1, 1024);
+    if (auto s = str("tx-queues")) c.tx_queues = number<std::uint16_t>(*s, "tx-queues", 1, 1024);
     for (const auto& s : list("queue-map")) {
         // "(0,0,1),(0,1,2)": triples in parentheses, spaces allowed.
         std::string t;

@@ -54,6 +54,8 @@ struct Config {
     // Rx queues per port, spread by RSS on IP addresses (a stream stays on one
     // queue, in order); 0: one per worker where the port has RSS, else one.
     std::uint16_t rx_queues = 0;
+    // At most this many tx queues per port; 0: one per worker where the port has them.
+    std::uint16_t tx_queues = 0;
     // Which lcore polls which (port, rx queue), like l3fwd's --config;
     // empty: the (port, queue) pairs are dealt round-robin to the workers.
     struct QueueMap {

@@ -22,7 +22,8 @@ bool Ports::probe(const Config& cfg, unsigned workers, std::vector<PortQueues>& 
         }
         Device& d = dev_[p];
         d.driver = info.driver_name;
-        const std::uint16_t txq = static_cast<std::uint16_t>(std::min<unsigned>(workers, info.max_tx_queues));
+        const std::uint16_t txq = static_cast<std::uint16_t>(
+            std::min<unsigned>({workers, info.max_tx_queues, cfg.tx_queues ? cfg.tx_queues : workers}));
         // net_af_packet spreads received frames over all of its qpairs (a
         // PACKET_FANOUT group) whether we poll them or not: every queue is
         // polled. A multi-queue net_tap spreads them too, and wants as many
@@ -63,7 +64,8 @@ bool Ports::probe(const Config& cfg, unsigned workers, std::vector<PortQueues>& 
             d.rss = true;
         }
         d.if_index = fanout ? info.if_index : 0;
-        out.push_back({p, d.rx, info.max_tx_queues});
+        const std::uint16_t max_tx = cfg.tx_queues ? std::min(cfg.tx_queues, info.max_tx_queues) : info.max_tx_queues;
+        out.push_back({p, d.rx, max_tx});
     }
     return true;
 }

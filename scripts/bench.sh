@@ -15,9 +15,13 @@
 #   the same run, as a column (an A/B of a change on this noisy machine).
 #   BENCH_ARGS="--stream-cache 65536" adds app options for l2snoop (not the baseline).
 #   BENCH_TRUNK=1: frames tagged VLAN 1 entering on a trunk, receivers on access ports (untagged).
+#   BENCH_LCORES=0,1 runs l2snoop (and the baseline) with those worker lcores (default 1); with
+#   BENCH_ARGS="--tx-queues 1" the workers share each port's one tx queue (the shared-queue mode's cost).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-3}
+LCORES=${BENCH_LCORES:-1}
+NTXQ=$(( $(echo "$LCORES" | tr ',' '\n' | wc -l) + 1 ))  # port 0's tx_pcap queues: enough for any build's workers
 scripts/setup.sh >/dev/null
 ninja -C build dataplane/l2snoop >/dev/null
 BIN=build/dataplane/l2snoop
@@ -65,8 +69,7 @@ l2snoop_try() {
   local log=$WORK/l2snoop.log prefix="bench-l2s$$" bin=$1
   shift
   # shellcheck disable=SC2046
-  # One worker: its tx queue plus the control thread's.
-  "$bin" -l 1 "${MEM[@]}" --no-pci --file-prefix "$prefix" $(vdevs "$1" "$3" 2) --log-level='*:error' -- \
+  "$bin" -l "$LCORES" "${MEM[@]}" --no-pci --file-prefix "$prefix" $(vdevs "$1" "$3" "$NTXQ") --log-level='*:error' -- \
       --config "$2" --mbufs 131071 "${@:4}" >"$log" 2>&1 &
   local pid=$!
   PIDS+=("$pid")

@@ -306,121 +306,145 @@ std::uint32_t clamp_u32(std::int64_t v) {
     return static_cast<std::uint32_t>(std::clamp<std::int64_t>(v, 0, 0xffffffff));
 }
 
-void put_addr(std::vector<std::uint8_t>& out, const IpAddr& a) {
-    out.insert(out.end(), a.bytes().begin(), a.bytes().begin() + static_cast<long>(a.size()));
-}
+// Writes into a caller's buffer; counts every byte, writes only those that
+// fit, so one pass both measures and encodes.
+struct Writer {
+    std::uint8_t* p;
+    std::size_t cap;
+    std::size_t n = 0;
+    void byte(std::uint8_t b) {
+        if (n < cap) p[n] = b;
+        ++n;
+    }
+    void bytes(const std::uint8_t* b, std::size_t k) {
+        for (std::size_t i = 0; i < k; ++i) byte(b[i]);
+    }
+    void zeros(std::size_t k) {
+        for (std::size_t i = 0; i < k; ++i) byte(0);
+    }
+    void u16(std::uint16_t v) {
+        byte(static_cast<std::uint8_t>(v >> 8));
+        byte(static_cast<std::uint8_t>(v));
+    }
+    void addr(const IpAddr& a) { bytes(a.bytes().data(), a.size()); }
+    void sources(const std::vector<IpAddr>& s) {
+        for (const auto& a : s) addr(a);
+    }
+    void head(std::uint8_t type, std::uint8_t code) {
+        byte(type);
+        byte(code);
+        u16(0);  // checksum, filled in last
+    }
+    bool fits() const { return n <= cap; }
+};
 
-void put_sources(std::vector<std::uint8_t>& out, const std::vector<IpAddr>& sources) {
-    for (const auto& s : sources) put_addr(out, s);
-}
-
-void put16(std::vector<std::uint8_t>& out, std::uint16_t v) {
-    out.push_back(static_cast<std::uint8_t>(v >> 8));
-    out.push_back(static_cast<std::uint8_t>(v));
-}
-
-void put_records(std::vector<std::uint8_t>& out, const Message& m) {
-    put16(out, 0);  // reserved
-    put16(out, static_cast<std::uint16_t>(std::min<std::size_t>(m.records.size(), 0xffff)));
+void put_records(Writer& w, const Message& m) {
+    w.u16(0);  // reserved
+    w.u16(static_cast<std::uint16_t>(std::min<std::size_t>(m.records.size(), 0xffff)));
     for (const auto& r : m.records) {
-        out.push_back(static_cast<std::uint8_t>(r.type));
-        out.push_back(r.aux_words);
-        put16(out, static_cast<std::uint16_t>(r.sources.size()));
-        put_addr(out, r.group);
-        put_sources(out, r.sources);
-        out.insert(out.end(), std::size_t{r.aux_words} * 4, 0);
+        w.byte(static_cast<std::uint8_t>(r.type));
+        w.byte(r.aux_words);
+        w.u16(static_cast<std::uint16_t>(r.sources.size()));
+        w.addr(r.group);
+        w.sources(r.sources);
+        w.zeros(std::size_t{r.aux_words} * 4);
     }
 }
 
-void put_v3_query_tail(std::vector<std::uint8_t>& out, const Message& m) {
-    out.push_back(static_cast<std::uint8_t>((m.suppress_router_processing ? 0x08 : 0) | (m.qrv & 0x07)));
-    out.push_back(encode_code8(clamp_u32(m.qqi.count())));
-    put16(out, static_cast<std::uint16_t>(m.sources.size()));
-    put_sources(out, m.sources);
+void put_v3_query_tail(Writer& w, const Message& m) {
+    w.byte(static_cast<std::uint8_t>((m.suppress_router_processing ? 0x08 : 0) | (m.qrv & 0x07)));
+    w.byte(encode_code8(clamp_u32(m.qqi.count())));
+    w.u16(static_cast<std::uint16_t>(m.sources.size()));
+    w.sources(m.sources);
 }
 
-std::vector<std::uint8_t> encode_igmp(const Message& m) {
-    std::vector<std::uint8_t> out;
-    auto head = [&](std::uint8_t type, std::uint8_t code) {
-        out = {type, code, 0, 0};
-    };
+void encode_igmp(Writer& w, const Message& m) {
     switch (m.type) {
         case MessageType::query:
             if (m.version == 3) {
-                head(kIgmpQuery, encode_code8(clamp_u32(m.max_response.count() / 100)));
-                put_addr(out, m.group);
-                put_v3_query_tail(out, m);
+                w.head(kIgmpQuery, encode_code8(clamp_u32(m.max_response.count() / 100)));
+                w.addr(m.group);
+                put_v3_query_tail(w, m);
             } else {
                 // A v1 query's Max Resp is 0 by definition (RFC 2236 §2.2).
-                head(kIgmpQuery, m.version == 1 ? 0 : tenths_code8(m.max_response));
-                put_addr(out, m.group);
+                w.head(kIgmpQuery, m.version == 1 ? 0 : tenths_code8(m.max_response));
+                w.addr(m.group);
             }
             break;
         case MessageType::report:
-            head(m.version == 1 ? kIgmpV1Report : kIgmpV2Report, 0);
-            put_addr(out, m.group);
+            w.head(m.version == 1 ? kIgmpV1Report : kIgmpV2Report, 0);
+            w.addr(m.group);
             break;
         case MessageType::leave:
-            head(kIgmpV2Leave, 0);
-            put_addr(out, m.group);
+            w.head(kIgmpV2Leave, 0);
+            w.addr(m.group);
             break;
         case MessageType::v3_report:
-            head(kIgmpV3Report, 0);
-            put_records(out, m);
+            w.head(kIgmpV3Report, 0);
+            put_records(w, m);
             break;
         case MessageType::mrd_advertisement:
-            head(kIgmpMrdAdvertisement, m.mrd_advertisement_interval);
-            put16(out, m.mrd_query_interval);
-            put16(out, m.mrd_robustness);
+            w.head(kIgmpMrdAdvertisement, m.mrd_advertisement_interval);
+            w.u16(m.mrd_query_interval);
+            w.u16(m.mrd_robustness);
             break;
-        case MessageType::mrd_solicitation: head(kIgmpMrdSolicitation, 0); break;
-        case MessageType::mrd_termination: head(kIgmpMrdTermination, 0); break;
+        case MessageType::mrd_solicitation: w.head(kIgmpMrdSolicitation, 0); break;
+        case MessageType::mrd_termination: w.head(kIgmpMrdTermination, 0); break;
     }
-    store_be16(out.data() + 2, inet_checksum(out));
-    return out;
+    if (w.fits()) store_be16(w.p + 2, inet_checksum({w.p, w.n}));
 }
 
-std::vector<std::uint8_t> encode_icmpv6(const Message& m, const IpAddr& src, const IpAddr& dst) {
-    std::vector<std::uint8_t> out;
-    auto head = [&](std::uint8_t type, std::uint8_t code) {
-        out = {type, code, 0, 0};
-    };
+void encode_icmpv6(Writer& w, const Message& m, const IpAddr& src, const IpAddr& dst) {
     switch (m.type) {
         case MessageType::query:
-            head(kMldQuery, 0);
+            w.head(kMldQuery, 0);
             if (m.version == 2) {
-                put16(out, encode_code16(clamp_u32(m.max_response.count())));
+                w.u16(encode_code16(clamp_u32(m.max_response.count())));
             } else {
-                put16(out, static_cast<std::uint16_t>(std::clamp<std::int64_t>(m.max_response.count(), 0, 0xffff)));
+                w.u16(static_cast<std::uint16_t>(std::clamp<std::int64_t>(m.max_response.count(), 0, 0xffff)));
             }
-            put16(out, 0);
-            put_addr(out, m.group);
-            if (m.version == 2) put_v3_query_tail(out, m);
+            w.u16(0);
+            w.addr(m.group);
+            if (m.version == 2) put_v3_query_tail(w, m);
             break;
         case MessageType::report:
         case MessageType::leave:
-            head(m.type == MessageType::leave ? kMldV1Done : kMldV1Report, 0);
-            put16(out, 0);
-            put16(out, 0);
-            put_addr(out, m.group);
+            w.head(m.type == MessageType::leave ? kMldV1Done : kMldV1Report, 0);
+            w.u16(0);
+            w.u16(0);
+            w.addr(m.group);
             break;
         case MessageType::v3_report:
-            head(kMldV2Report, 0);
-            put_records(out, m);
+            w.head(kMldV2Report, 0);
+            put_records(w, m);
             break;
         case MessageType::mrd_advertisement:
-            head(kMrd6Advertisement, m.mrd_advertisement_interval);
-            put16(out, m.mrd_query_interval);
-            put16(out, m.mrd_robustness);
+            w.head(kMrd6Advertisement, m.mrd_advertisement_interval);
+            w.u16(m.mrd_query_interval);
+            w.u16(m.mrd_robustness);
             break;
-        case MessageType::mrd_solicitation: head(kMrd6Solicitation, 0); break;
-        case MessageType::mrd_termination: head(kMrd6Termination, 0); break;
+        case MessageType::mrd_solicitation: w.head(kMrd6Solicitation, 0); break;
+        case MessageType::mrd_termination: w.head(kMrd6Termination, 0); break;
     }
+    if (!w.fits()) return;
     const Ipv6Addr s = src.is_v6() ? src.v6() : Ipv6Addr{};
     const Ipv6Addr d = dst.is_v6() ? dst.v6() : Ipv6Addr{};
-    const std::uint32_t pseudo = ipv6_pseudo_header_sum(s, d, static_cast<std::uint32_t>(out.size()), 58);
-    store_be16(out.data() + 2, csum_fold(csum_partial(out, pseudo)));
-    return out;
+    const std::uint32_t pseudo = ipv6_pseudo_header_sum(s, d, static_cast<std::uint32_t>(w.n), 58);
+    store_be16(w.p + 2, csum_fold(csum_partial({w.p, w.n}, pseudo)));
+}
+
+// Measures, then writes only when the whole message fits.
+std::size_t encode_into(const Message& m, const IpAddr& src, const IpAddr& dst, std::span<std::uint8_t> out) {
+    const auto pass = [&](std::uint8_t* p, std::size_t cap) {
+        Writer w{p, cap};
+        if (m.family == IpFamily::v4)
+            encode_igmp(w, m);
+        else
+            encode_icmpv6(w, m, src, dst);
+        return w.n;
+    };
+    const std::size_t n = pass(nullptr, 0);
+    return n <= out.size() ? pass(out.data(), out.size()) : n;
 }
 
 }  // namespace
@@ -432,8 +456,14 @@ DecodeError decode(IpFamily family, std::span<const std::uint8_t> l4, const IpCo
     return family == IpFamily::v4 ? decode_igmp(l4, ip, out) : decode_icmpv6(l4, ip, out);
 }
 
+std::size_t encode(const Message& m, const IpAddr& src, const IpAddr& dst, std::span<std::uint8_t> out) {
+    return encode_into(m, src, dst, out);
+}
+
 std::vector<std::uint8_t> encode(const Message& m, const IpAddr& src, const IpAddr& dst) {
-    return m.family == IpFamily::v4 ? encode_igmp(m) : encode_icmpv6(m, src, dst);
+    std::vector<std::uint8_t> out(encode_into(m, src, dst, {}));
+    encode_into(m, src, dst, out);
+    return out;
 }
 
 Duration pim_hello_holdtime(std::span<const std::uint8_t> pim) {
@@ -463,37 +493,53 @@ IpAddr default_destination(const Message& m) {
     return m.group;
 }
 
-std::vector<std::uint8_t> build_frame(const Message& m, const MacAddr& src_mac, const IpAddr& src, const IpAddr& dst) {
-    const std::vector<std::uint8_t> l4 = encode(m, src, dst);
+std::size_t build_frame(const Message& m, const MacAddr& src_mac, const IpAddr& src, const IpAddr& dst,
+                        std::span<std::uint8_t> out) {
+    const bool v4 = m.family == IpFamily::v4;
+    const std::size_t l3 = v4 ? 24 : 48;  // IPv4 + Router Alert; IPv6 + Hop-by-Hop Router Alert
+    const std::size_t head = 14 + l3;
+    const std::size_t l4 = encode_into(m, src, dst, out.size() > head ? out.subspan(head) : std::span<std::uint8_t>{});
+    const std::size_t total = head + l4;
+    if (total > out.size()) return total;  // measured only
+    std::uint8_t* f = out.data();
     const MacAddr dmac = group_mac(dst);
-    std::vector<std::uint8_t> f(14);
-    std::memcpy(f.data(), dmac.b.data(), 6);
-    std::memcpy(f.data() + 6, src_mac.b.data(), 6);
-    if (m.family == IpFamily::v4) {
-        store_be16(f.data() + 12, 0x0800);
-        // IPv4 with the Router Alert option (RFC 2113): IHL 6.
-        std::uint8_t ip[24] = {0x46, 0xc0, 0, 0, 0, 0, 0, 0, 1, 2, 0, 0};
-        store_be16(ip + 2, static_cast<std::uint16_t>(24 + l4.size()));
+    std::memcpy(f, dmac.b.data(), 6);
+    std::memcpy(f + 6, src_mac.b.data(), 6);
+    std::uint8_t* ip = f + 14;
+    std::memset(ip, 0, l3);
+    if (v4) {
+        store_be16(f + 12, 0x0800);
+        // IPv4 with the Router Alert option (RFC 2113): IHL 6, TOS 0xc0, TTL 1.
+        ip[0] = 0x46;
+        ip[1] = 0xc0;
+        store_be16(ip + 2, static_cast<std::uint16_t>(24 + l4));
+        ip[8] = 1;
+        ip[9] = 2;
         // Fixed-width copies: a caller passing the wrong family gets a wrong
         // address, never an overrun.
         std::memcpy(ip + 12, src.v4().b.data(), 4);
         std::memcpy(ip + 16, dst.v4().b.data(), 4);
         ip[20] = 0x94;
         ip[21] = 4;
-        store_be16(ip + 10, inet_checksum(ip));
-        f.insert(f.end(), ip, ip + 24);
+        store_be16(ip + 10, inet_checksum({ip, 24}));
     } else {
-        store_be16(f.data() + 12, 0x86dd);
-        // IPv6 + Hop-by-Hop{Router Alert(MLD), PadN} (RFC 2711, RFC 3810 §5).
-        std::uint8_t ip[48] = {0x60, 0, 0, 0, 0, 0, 0, 1};
-        store_be16(ip + 4, static_cast<std::uint16_t>(8 + l4.size()));
+        store_be16(f + 12, 0x86dd);
+        // IPv6 + Hop-by-Hop{Router Alert(MLD), PadN} (RFC 2711, RFC 3810 §5), hop limit 1.
+        ip[0] = 0x60;
+        store_be16(ip + 4, static_cast<std::uint16_t>(8 + l4));
+        ip[6] = 0;  // next header: Hop-by-Hop
+        ip[7] = 1;
         std::memcpy(ip + 8, src.v6().b.data(), 16);
         std::memcpy(ip + 24, dst.v6().b.data(), 16);
         const std::uint8_t hbh[8] = {58, 0, 5, 2, 0, 0, 1, 0};
         std::memcpy(ip + 40, hbh, 8);
-        f.insert(f.end(), ip, ip + 48);
     }
-    f.insert(f.end(), l4.begin(), l4.end());
+    return total;
+}
+
+std::vector<std::uint8_t> build_frame(const Message& m, const MacAddr& src_mac, const IpAddr& src, const IpAddr& dst) {
+    std::vector<std::uint8_t> f(build_frame(m, src_mac, src, dst, std::span<std::uint8_t>{}));
+    build_frame(m, src_mac, src, dst, f);
     return f;
 }
 

@@ -148,6 +148,9 @@ constexpr std::uint16_t encode_code16(std::uint32_t value) {
 // Encodes `m` as an IGMP message or an ICMPv6 message with its checksum
 // (the MLD checksum covers the IPv6 pseudo-header, hence `src` and `dst`).
 std::vector<std::uint8_t> encode(const Message& m, const IpAddr& src, const IpAddr& dst);
+// The same into `out`: returns the message's length, and wrote it only when
+// that is <= out.size() (an empty `out` measures).
+std::size_t encode(const Message& m, const IpAddr& src, const IpAddr& dst, std::span<std::uint8_t> out);
 
 // Where a message of this kind is sent (RFC 3376 §4.1.12/§4.2.14, RFC 2236 §9,
 // RFC 3810 §5.1.15/§5.2.14, RFC 4286 §4-5).
@@ -158,6 +161,10 @@ IpAddr default_destination(const Message& m);
 // Hop-by-Hop Router Alert; destination MAC is the mapping of `dst`.
 std::vector<std::uint8_t> build_frame(const Message& m, const MacAddr& src_mac, const IpAddr& src,
                                       const IpAddr& dst);
+// The same into `out` (an mbuf's data room, with no allocation): returns the
+// frame's length, and wrote it only when that is <= out.size().
+std::size_t build_frame(const Message& m, const MacAddr& src_mac, const IpAddr& src, const IpAddr& dst,
+                        std::span<std::uint8_t> out);
 inline std::vector<std::uint8_t> build_frame(const Message& m, const MacAddr& src_mac, const IpAddr& src) {
     return build_frame(m, src_mac, src, default_destination(m));
 }

@@ -146,6 +146,33 @@ TEST(Codec, every_message_kind_survives_encode_frame_parse_decode) {
     }
 }
 
+TEST(Codec, a_frame_built_into_a_buffer_is_the_frame_and_never_overruns_it) {
+    for (const Message& m : every_message_kind()) {
+        const IpAddr src = m.family == IpFamily::v4 ? kQuerier4 : kQuerier6;
+        const auto want = build_frame(m, kHostMac, src);
+        std::vector<std::uint8_t> buf(want.size() + 8, 0xee);
+        ASSERT_EQ(build_frame(m, kHostMac, src, default_destination(m), buf), want.size());
+        EXPECT_TRUE(std::equal(want.begin(), want.end(), buf.begin())) << to_string(m.type);
+        EXPECT_EQ(buf[want.size()], 0xee) << "nothing past the frame";
+        std::vector<std::uint8_t> small(want.size() - 1, 0xee);
+        EXPECT_EQ(build_frame(m, kHostMac, src, default_destination(m), small), want.size()) << "measured";
+        EXPECT_TRUE(std::all_of(small.begin(), small.end(), [](std::uint8_t b) { return b == 0xee; }))
+            << "a buffer too small is left as it was: " << to_string(m.type);
+    }
+}
+
+TEST(Codec, pim_hello_holdtime_is_option_1_or_the_rfc7761_default) {
+    // PIM header (version 2, type 0 hello), then options: type, length, value.
+    const std::vector<std::uint8_t> with_hold = {0x20, 0, 0, 0, 0, 19, 0, 4, 0, 0, 0, 1, 0, 1, 0, 2, 0, 42};
+    EXPECT_EQ(pim_hello_holdtime(with_hold), seconds(42));
+    const std::vector<std::uint8_t> without = {0x20, 0, 0, 0, 0, 19, 0, 4, 0, 0, 0, 1};
+    EXPECT_EQ(pim_hello_holdtime(without), seconds(105));
+    const std::vector<std::uint8_t> cut = {0x20, 0, 0, 0, 0, 1, 0, 2, 0};  // holdtime option cut short
+    EXPECT_EQ(pim_hello_holdtime(cut), seconds(105));
+    const std::vector<std::uint8_t> runaway = {0x20, 0, 0, 0, 0, 7, 0xff, 0xff, 0, 1, 0, 2, 0, 9};  // length past the end
+    EXPECT_EQ(pim_hello_holdtime(runaway), seconds(105));
+}
+
 TEST(Codec, default_destinations_follow_the_rfcs) {
     EXPECT_EQ(default_destination(query4(3)).to_string(), "224.0.0.1");
     EXPECT_EQ(default_destination(query4(3, ip4("239.1.1.1"))).to_string(), "239.1.1.1");

@@ -94,7 +94,7 @@ INSTANTIATE_TEST_SUITE_P(
                       BadCase{{"--allow-groups", "1:10.0.0.0/8"}, "--allow-groups"}, BadCase{{"--unregistered", "all"}, "--unregistered"},
                       BadCase{{"--burst", "0"}, "--burst"}, BadCase{{"--robustness", "0"}, "--robustness"},
                       BadCase{{"--no-such-option"}, "no-such-option"}, BadCase{{"--config", "/nonexistent.ini"}, "--config"},
-                      BadCase{{"--rx-queues", "0"}, "--rx-queues"}, BadCase{{"--queue-map", "(0,0)"}, "--queue-map"},
+                      BadCase{{"--rx-queues", "0"}, "--rx-queues"}, BadCase{{"--tx-queues", "0"}, "--tx-queues"}, BadCase{{"--queue-map", "(0,0)"}, "--queue-map"},
                       BadCase{{"--queue-map", "(0,0,1)(0,1,1)"}, "--queue-map"}, BadCase{{"--queue-map", "(0,0,1),"}, "--queue-map"},
                       BadCase{{"--queue-map", "(0,0,1),(0,0,2)"}, "mapped twice"}, BadCase{{"--queue-map", "(0,x,1)"}, "--queue-map"},
                       BadCase{{"--stream-cache", "1000"}, "--stream-cache"},
@@ -110,6 +110,7 @@ TEST(Options, queue_map_takes_l3fwd_style_triples) {
     const auto r = parse({"--rx-queues", "2", "--queue-map", "(0,0,1),(0, 1, 2)", "--queue-map", "(1,0,1)"});
     ASSERT_TRUE(r.config) << r.error;
     EXPECT_EQ(r.config->rx_queues, 2);
+    EXPECT_EQ(parse({"--tx-queues", "1"}).config->tx_queues, 1);
     const std::vector<Config::QueueMap> want = {{0, 0, 1}, {0, 1, 2}, {1, 0, 1}};
     EXPECT_EQ(r.config->queue_map, want);
 }
