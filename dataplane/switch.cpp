@@ -28,6 +28,11 @@ Switch::Switch(Config cfg, std::vector<PortId> ports, std::vector<unsigned> lcor
 Switch::Switch(Config cfg, std::vector<PortId> ports, unsigned workers)
     : Switch(std::move(cfg), std::move(ports), first_lcores(workers)) {}
 
+void Switch::WorkerDelete::operator()(Worker* w) const {
+    w->~Worker();
+    rte_free(w);
+}
+
 Switch::~Switch() {
     stop();
     // Workers and the control plane return their mbufs before the pool goes.
@@ -106,7 +111,12 @@ bool Switch::init(std::string& error) {
     const WorkerSettings ws{cfg_.burst, cfg_.punt_rate, cfg_.punt_burst, cfg_.stream_cache};
     std::vector<Worker*> raw;
     for (unsigned i = 0; i < nworkers; ++i) {
-        workers_.push_back(std::make_unique<Worker>(i, ws, tables, clock_, pool_, qsbr_));
+        void* mem = rte_zmalloc_socket("l2s_worker", sizeof(Worker), alignof(Worker), static_cast<int>(rte_socket_id()));
+        if (mem == nullptr) {
+            error = "worker " + std::to_string(i) + ": out of DPDK memory (give the EAL more: -m, or hugepages)";
+            return false;
+        }
+        workers_.emplace_back(new (mem) Worker(i, ws, tables, clock_, pool_, qsbr_));
         if (!workers_.back()->init(map_, *locks_, error)) return false;
         rte_rcu_qsbr_thread_register(qsbr_, i);
         raw.push_back(workers_.back().get());

@@ -102,7 +102,13 @@ private:
     std::unique_ptr<MulticastFdb> mfdb_;
     std::unique_ptr<UnicastFdb> ufdb_;
     std::unique_ptr<TxLocks> locks_;
-    std::vector<std::unique_ptr<Worker>> workers_;
+    // In DPDK memory on the port's socket (hugepages when the EAL has them):
+    // a worker's hot state and tx buffers must not compete for TLB entries
+    // with its stream cache (perf, 64K streams: 4 KiB pages cost ~15 %).
+    struct WorkerDelete {
+        void operator()(Worker* w) const;
+    };
+    std::vector<std::unique_ptr<Worker, WorkerDelete>> workers_;
     std::unique_ptr<ControlPlane> control_;
     pthread_t control_thread_{};
     bool control_started_ = false;

@@ -43,8 +43,8 @@ public:
         Buf& b = buf_[p];
         b.pkts[b.n++] = m;
         pending_.add(p);
-        bump(c_->tx[p]);
-        if (b.n >= flush_at_) flush(p);
+        if (b.n >= flush_at_) [[unlikely]]
+            flush(p);
     }
     void no_mbuf(PortSet to) { bump(c_->drops[*to.begin()][static_cast<int>(Drop::no_mbuf)], to.size()); }
     void flush_all() {
@@ -62,6 +62,7 @@ public:
 private:
     void flush(PortId p) {
         Buf& b = buf_[p];
+        bump(c_->tx[p], b.n);  // counted per burst, not per frame: fan-out puts many
         std::uint16_t sent;
         if (b.lock == nullptr) [[likely]] {
             sent = rte_eth_tx_burst(p, b.queue, b.pkts, b.n);
