@@ -54,13 +54,18 @@ bool ControlPlane::init(const std::vector<Worker*>& workers, const QueueMap& map
         vlans_.set_flood_ports(vid, cfg_.flood_ports & sets.first);
         snooper_.add_vlan(vid, sets.first, cfg_.vlan_snooping_on(vid), t0, actions_);
     }
+    // Static memberships are the engine's (it keeps (*,G) and (S,G) entries consistent with them).
     for (const auto& [key, ps] : cfg_.static_groups)
-        if (mfdb_.set_group(key.first, key.second, ps & vlans_.members(key.first)) != FdbStatus::ok) {
-            error = "--static-group " + std::to_string(key.first) + ":" + key.second.to_string() +
-                    ": multicast FDB full (raise --mdb-size)";
+        if (!snooper_.set_static(key.first, key.second, ps, t0, actions_)) {
+            error = "--static-group " + std::to_string(key.first) + ":" + key.second.to_string() + ": VLAN " +
+                    std::to_string(key.first) + " has no port";
             return false;
         }
     apply(actions_);
+    if (ctl_.fdb_errors != 0) {  // nothing is learned yet: the static groups did not fit
+        error = "--static-group: multicast FDB full (raise --mdb-size)";
+        return false;
+    }
     build_snapshot();
     return true;
 }
@@ -68,14 +73,9 @@ bool ControlPlane::init(const std::vector<Worker*>& workers, const QueueMap& map
 void ControlPlane::apply(Actions& a) {
     for (const auto& f : a.fdb) {
         FdbStatus s = FdbStatus::ok;
-        // Static memberships ride on top of whatever snooping publishes.
-        auto st = cfg_.static_groups.find({f.vid, f.group});
-        const PortSet fixed = st == cfg_.static_groups.end() ? PortSet{} : st->second;
         switch (f.kind) {
-            case FdbAction::Kind::set_group: s = mfdb_.set_group(f.vid, f.group, f.ports | fixed); break;
-            case FdbAction::Kind::remove_group:
-                s = fixed.empty() ? mfdb_.remove_group(f.vid, f.group) : mfdb_.set_group(f.vid, f.group, fixed);
-                break;
+            case FdbAction::Kind::set_group: s = mfdb_.set_group(f.vid, f.group, f.ports); break;
+            case FdbAction::Kind::remove_group: s = mfdb_.remove_group(f.vid, f.group); break;
             case FdbAction::Kind::set_source: s = mfdb_.set_source(f.vid, f.group, f.source, f.ports); break;
             case FdbAction::Kind::remove_source: s = mfdb_.remove_source(f.vid, f.group, f.source); break;
         }

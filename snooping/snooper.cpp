@@ -320,7 +320,7 @@ Snooper::Membership* Snooper::admit(VlanId vid, const IpAddr& group, PortId port
         for (auto& [k, gr] : groups_) {
             auto m = gr.ports.find(port);
             if (m == gr.ports.end() || m->second.last_refresh >= oldest) continue;
-            const bool frees_group = gr.ports.size() == 1;
+            const bool frees_group = gr.ports.size() == 1 && gr.static_ports.empty();
             const bool helps = port_limit || (frees_group && (k.first == vid || !cfg_.max_groups_per_vlan));
             if (!helps) continue;
             oldest = m->second.last_refresh;
@@ -590,17 +590,33 @@ void Snooper::expire_membership(VlanId vid, const IpAddr& group, Time now, Actio
     schedule(next, TimerKind::membership, vid, group);
 }
 
+bool Snooper::set_static(VlanId vid, const IpAddr& group, PortSet ports, Time now, Actions& out) {
+    const auto v = vlans_.find(vid);
+    if (v == vlans_.end() || !group.is_multicast()) return false;
+    ports &= v->second.members;
+    auto git = groups_.find({vid, group});
+    if (git == groups_.end()) {
+        if (ports.empty()) return true;
+        git = groups_.emplace(GroupKey{vid, group}, Group{}).first;
+        ++vlan_groups_[vid];
+    }
+    git->second.static_ports = ports;
+    publish(vid, group, now, out);
+    return true;
+}
+
 void Snooper::publish(VlanId vid, const IpAddr& group, Time now, Actions& out) {
     auto git = groups_.find({vid, group});
     if (git == groups_.end()) return;
     Group& g = git->second;
-    if (g.ports.empty()) {
+    if (g.ports.empty() && g.static_ports.empty()) {
         if (g.published) out.fdb.push_back({FdbAction::Kind::remove_group, vid, group, {}, {}});
         --vlan_groups_[vid];
         groups_.erase(git);
         return;
     }
-    PortSet star;
+    // Static ports are in the (*,G) set and in every (S,G) set: they get every source.
+    PortSet star = g.static_ports;
     std::set<IpAddr> named;
     for (const auto& [p, m] : g.ports) {
         if (m.exclude) star.add(p);
@@ -608,7 +624,7 @@ void Snooper::publish(VlanId vid, const IpAddr& group, Time now, Actions& out) {
     }
     std::map<IpAddr, PortSet> by_source;
     for (const auto& s : named) {
-        PortSet ps;
+        PortSet ps = g.static_ports;
         for (const auto& [p, m] : g.ports) {
             auto t = m.sources.find(s);
             const bool forwards = m.exclude ? (t == m.sources.end() || running(t->second, now))

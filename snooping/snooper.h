@@ -128,6 +128,12 @@ public:
     // VLAN set-up (control plane configuration, not protocol input).
     void add_vlan(VlanId vid, PortSet members, bool snooping, Time now, Actions& out);
     void set_port_up(PortId port, bool up, Time now, Actions& out);
+    // Static membership (like `bridge mdb add ... permanent`): `ports` of
+    // `vid` receive `group` from every source whatever snooping learns, and
+    // the group's (*,G) and (S,G) entries always include them. Empty `ports`
+    // removes it. False (nothing changed) for a VLAN not added or a group that
+    // is not multicast. Limits do not apply: the administrator asked for it.
+    bool set_static(VlanId vid, const IpAddr& group, PortSet ports, Time now, Actions& out);
 
     // A decoded IGMP/MLD/MRD message that arrived on `port` in `vid` from
     // `src` (IP source). Returns where the frame itself goes.
@@ -167,6 +173,7 @@ private:
     using GroupKey = std::pair<VlanId, IpAddr>;
     struct Group {
         std::map<PortId, Membership> ports;
+        PortSet static_ports;  // set_static: in every entry of the group, never timed out
         // Last published forwarding, to emit only differences.
         bool published = false;
         PortSet pub_star;

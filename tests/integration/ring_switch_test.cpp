@@ -329,6 +329,20 @@ TEST_F(RingSwitch, static_groups_forward_without_reports_and_survive_snooping) {
     EXPECT_EQ(receivers(f), std::vector<unsigned>{3}) << "the static port stays when snooping removes the group";
 }
 
+TEST_F(RingSwitch, a_static_port_keeps_a_source_an_igmpv3_host_names) {
+    Config c = access_all();
+    c.unregistered = UnregisteredPolicy::drop;
+    c.static_groups[{1, *IpAddr::parse("239.1.1.1")}] = PortSet::of({3});
+    start(c);
+    inject(1, frame(v3(RecordType::mode_is_include, *IpAddr::parse("239.1.1.1"), {*IpAddr::parse("192.0.2.1")})));
+    run();
+    drain_all();
+    const auto f = udp4_frame(ip4("239.1.1.1"), ip4("192.0.2.1"));
+    inject(0, f);
+    work();
+    EXPECT_EQ(receivers(f), (std::vector<unsigned>{1, 3})) << "the (S,G) entry includes the static port";
+}
+
 TEST_F(RingSwitch, a_burst_mixing_streams_is_forwarded_per_stream) {
     Config c = access_all();
     c.unregistered = UnregisteredPolicy::drop;

@@ -56,6 +56,11 @@ public:
         s.set_port_up(p, up, now, out);
         apply();
     }
+    bool set_static(const IpAddr& g, PortSet ports, VlanId vid = kVlan) {
+        const bool ok = s.set_static(vid, g, ports, now, out);
+        apply();
+        return ok;
+    }
 
     // ---- the reference FDB ----
     // nullopt: unregistered (no entry for the group).
