@@ -16,8 +16,6 @@ std::string_view to_string(FdbStatus s) {
     return "?";
 }
 
-void RetireList::retire(Item item) { pending_.push_back({rte_rcu_qsbr_start(qsbr_), item}); }
-
 SlotPool::SlotPool(std::uint32_t capacity) : capacity_(capacity) {
     free_.reserve(capacity);
     // Hand out low slots first: a small table stays in few cache lines.

@@ -21,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "fdb/retire.h"
+
 namespace l2snoop {
 
 enum class FdbStatus : std::uint8_t {
@@ -32,44 +34,6 @@ enum class FdbStatus : std::uint8_t {
 };
 
 std::string_view to_string(FdbStatus s);
-
-// Deferred frees, released once readers have passed a quiescent state.
-// Written by: control thread only.
-class RetireList {
-public:
-    explicit RetireList(rte_rcu_qsbr* qsbr) : qsbr_(qsbr) {}
-
-    enum class Kind : std::uint8_t { hash_position, entry_slot };
-    struct Item {
-        Kind kind;
-        std::int32_t value;
-        void* owner;  // the index or pool the value belongs to
-    };
-
-    // Queues an item behind a fresh grace-period token.
-    void retire(Item item);
-    // Releases every item whose grace period has ended, never waiting.
-    // `release` is called for each; returns how many were released.
-    template <class F>
-    std::size_t reclaim(F&& release) {
-        std::size_t n = 0;
-        while (!pending_.empty() && rte_rcu_qsbr_check(qsbr_, pending_.front().token, false) == 1) {
-            release(pending_.front().item);
-            pending_.pop_front();
-            ++n;
-        }
-        return n;
-    }
-    std::size_t pending() const { return pending_.size(); }
-
-private:
-    struct Pending {
-        std::uint64_t token;
-        Item item;
-    };
-    rte_rcu_qsbr* qsbr_;
-    std::deque<Pending> pending_;
-};
 
 // Free list of entry slot indices. Written by: control thread only.
 class SlotPool {

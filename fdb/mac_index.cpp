@@ -10,7 +10,7 @@
 namespace l2snoop {
 
 MacIndex::~MacIndex() {
-    for (const auto& r : retired_) rte_free(r.layout);
+    retired_.release_all([](const RetireList::Item& it) { rte_free(it.owner); });
     if (Layout* l = layout_.load(std::memory_order_relaxed)) rte_free(l);
 }
 
@@ -66,11 +66,7 @@ void MacIndex::lookup_bulk(const std::uint64_t* k, unsigned n, std::int32_t* slo
 }
 
 void MacIndex::free_retired() {
-    while (!retired_.empty() &&
-           (qsbr_ == nullptr || rte_rcu_qsbr_check(qsbr_, retired_.front().token, false) == 1)) {
-        rte_free(retired_.front().layout);
-        retired_.erase(retired_.begin());
-    }
+    retired_.reclaim([](const RetireList::Item& it) { rte_free(it.owner); });
 }
 
 bool MacIndex::rebuild() {
@@ -92,7 +88,7 @@ bool MacIndex::rebuild() {
     layout_.store(fresh, std::memory_order_release);  // publishes every cell above
     // Positions of the old cells still waiting for release carry the old
     // generation: release_position() ignores them.
-    retired_.push_back({qsbr_ ? rte_rcu_qsbr_start(qsbr_) : 0, old});
+    retired_.retire({RetireList::Kind::memory, 0, old});
     used_ = live_ = n;
     ++rebuilds_;
     free_retired();
@@ -103,7 +99,7 @@ bool MacIndex::put(const void* key, std::int32_t slot) {
     const std::uint64_t k = word(key);
     Layout* l = layout_.load(std::memory_order_relaxed);
     if (k == kEmpty || k == kDead || k == kReusable || l == nullptr) return false;
-    if (!retired_.empty()) free_retired();
+    if (retired_.pending() != 0) free_retired();
     for (int attempt = 0; attempt < 2; ++attempt) {
         Cell* c = l->cells();
         std::uint32_t i = home(*l, k);

@@ -24,6 +24,8 @@
 #include <string>
 #include <vector>
 
+#include "fdb/retire.h"
+
 namespace l2snoop {
 
 class MacIndex {
@@ -44,7 +46,10 @@ public:
                 std::string& error);
     // Readers report quiescence here; without it a rebuilt table's old cells
     // are freed at once (only right when no reader runs concurrently: tests).
-    void set_qsbr(rte_rcu_qsbr* qsbr) { qsbr_ = qsbr; }
+    void set_qsbr(rte_rcu_qsbr* qsbr) {
+        qsbr_ = qsbr;
+        retired_ = RetireList(qsbr);  // before anything is retired
+    }
 
     // Readers. -1 on a miss.
     std::int32_t lookup(const void* key) const { return probe(*layout(), word(key)); }
@@ -121,11 +126,7 @@ private:
     std::uint32_t live_ = 0;
     std::uint32_t used_ = 0;
     std::uint32_t rebuilds_ = 0;
-    struct Retired {
-        std::uint64_t token;
-        Layout* layout;
-    };
-    std::vector<Retired> retired_;
+    RetireList retired_{nullptr};  // old layouts (Kind::memory)
 };
 
 }  // namespace l2snoop
