@@ -15,6 +15,26 @@ bool PortConfig::carries(VlanId v) const {
     return native == v || std::find(trunk_vids.begin(), trunk_vids.end(), v) != trunk_vids.end();
 }
 
+// Option values of the enums that have a list of names (fdb/names.h): here,
+// outside the anonymous namespace, so that Boost.Program_options finds this
+// validator by ADL in the enums' namespace.
+// "--name: 'value' is not <expected>": Boost fills in the option's name.
+[[noreturn]] inline void invalid(const std::string& value, const std::string& expected) {
+    po::error_with_option_name e("%canonical_option%: '%value%' is not " + expected);
+    e.set_substitute("value", value);
+    throw e;
+}
+
+template <class E>
+    requires requires(E e) { names_of(e); }
+void validate(boost::any& v, const std::vector<std::string>& xs, E*, int) {
+    const std::string& s = po::validators::get_single_string(xs);
+    const auto names = names_of(E{});
+    const auto e = names.parse(s);
+    if (!e) invalid(s, names.alternatives());
+    v = *e;
+}
+
 namespace {
 
 // A bad value: carries the option name so the message can say which.
@@ -51,12 +71,6 @@ PortSet port_list(const std::string& s, const std::string& opt) {
     return set;
 }
 
-Duration duration(const std::string& s, const std::string& opt) {
-    auto d = parse_duration(s);
-    if (!d || d->count() < 0) throw Bad{"--" + opt + ": '" + s + "' is not a duration (e.g. 125s, 500ms)"};
-    return *d;
-}
-
 // P:access:VID | P:trunk:VID,VID...[:native=VID]
 std::pair<PortId, PortConfig> port_spec(const std::string& s) {
     const auto parts = split(s, ':');
@@ -80,92 +94,180 @@ std::pair<PortId, PortConfig> port_spec(const std::string& s) {
     return {p, pc};
 }
 
-bool on_off(const std::string& s, const std::string& opt) {
-    if (s == "on" || s == "yes" || s == "true" || s == "1") return true;
-    if (s == "off" || s == "no" || s == "false" || s == "0") return false;
-    throw Bad{"--" + opt + ": '" + s + "' is not on or off"};
+// ---- typed option values: Boost.Program_options finds these validators by
+// ADL (an `int` last parameter beats its generic `long` one) ----
+
+template <class T>
+struct Num {
+    T v;
+};
+struct OnOff {
+    bool on;
+};
+struct DurationArg {
+    Duration d;
+};
+
+template <class T>
+void validate(boost::any& v, const std::vector<std::string>& xs, Num<T>*, int) {
+    const std::string& s = po::validators::get_single_string(xs);
+    T n{};
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+    if (ec != std::errc() || p != s.data() + s.size()) invalid(s, "a number");
+    v = Num<T>{n};
 }
 
-po::options_description describe() {
-    po::options_description d("l2snoop options (after the EAL options and --)");
-    auto opt = [&](const char* name, const char* help) { d.add_options()(name, po::value<std::string>(), help); };
-    auto many = [&](const char* name, const char* help) {
-        d.add_options()(name, po::value<std::vector<std::string>>()->composing(), help);
-    };
-    d.add_options()("help,h", "print this help");
-    opt("config", "INI file with any of these options (name = value)");
-    many("port", "P:access:VID | P:trunk:VID,VID...[:native=VID] (unnamed ports: access VLAN 1)");
-    opt("snooping", "on|off (default on)");
-    many("vlan-snooping", "VID=on|off");
-    opt("igmp-version", "2|3: version of the queries we send (default 3)");
-    opt("mld-version", "1|2 (default 2)");
-    opt("querier", "on|off (default off)");
-    many("querier-address", "VID=IPv4 or VID=IPv6 link-local (default 0.0.0.0 / the switch's EUI-64 link-local)");
-    opt("no-querier-policy", "snoop|flood (default snoop)");
-    opt("robustness", "robustness variable (default 2)");
-    opt("query-interval", "default 125s");
-    opt("query-response-interval", "default 10s");
-    opt("membership-interval", "default robustness x query-interval + query-response-interval");
-    opt("other-querier-interval", "default robustness x query-interval + query-response-interval / 2");
-    opt("last-member-query-interval", "default 1s");
-    opt("last-member-query-count", "default robustness");
-    opt("startup-query-interval", "default query-interval / 4");
-    opt("startup-query-count", "default robustness");
-    opt("router-timeout", "default 255s");
-    many("fast-leave", "P,P,...: prune at once on leave (single-host ports)");
-    many("router-ports", "P,P,...: static multicast router ports");
-    many("no-router-learning", "P,P,...: never learn a router on these ports");
-    many("flood-ports", "P,P,...: always receive unregistered multicast");
-    many("report-flood-ports", "P,P,...: also receive IGMP/MLD reports and leaves (default: router ports only)");
-    many("allow-groups", "P:PREFIX[,PREFIX...]: groups a port may join (e.g. 1:239.1.0.0/16)");
-    many("flood-link-scope6", "VID: flood ff02::/16 groups instead of snooping them");
-    many("static-group", "VID:GROUP:P[,P...]: static membership (e.g. 10:239.1.1.1:2,3; IPv6 groups in brackets: 10:[ff0e::1]:2)");
-    opt("punt-burst", "control frames a port may send back to back (default 200)");
-    opt("unregistered", "where multicast to unregistered groups goes: flood (every port of the VLAN, the default), "
-                        "router (router ports and --flood-ports), drop (--flood-ports only, not even router ports: "
-                        "against RFC 4541 2.1.2(1))");
-    opt("max-groups", "memberships in all (0: unlimited)");
-    opt("max-groups-per-port", "0: unlimited");
-    opt("max-groups-per-vlan", "0: unlimited");
-    opt("group-limit-action", "deny|replace (default deny)");
-    opt("mdb-size", "multicast FDB groups (default 16384)");
-    opt("mdb-sources", "multicast FDB (S,G) entries (default 16384)");
-    opt("fdb-size", "unicast MAC table entries (default 65536)");
-    opt("fdb-per-port", "learned MACs per port (default 8192)");
-    opt("mac-aging", "unicast MAC aging time (default 300s)");
-    opt("burst", "rx/tx burst size (default 32, max 64)");
-    opt("stream-cache", "multicast streams whose forwarding decision each worker caches (default 131072: 8 MiB per worker; 0: off)");
-    opt("mbufs", "mbuf pool size (default: computed)");
-    opt("punt-rate", "control frames per second per port (default 2000)");
-    opt("rx-queues", "rx queues per port, spread by RSS (default: one per worker where the port has RSS)");
-    opt("tx-queues", "at most this many tx queues per port (default: one per worker, or as many as the port has; "
-                     "fewer than workers: shared, locked)");
-    many("queue-map", "(PORT,QUEUE,LCORE)[,(...)...]: which lcore polls which rx queue (default: round-robin)");
-    return d;
+void validate(boost::any& v, const std::vector<std::string>& xs, OnOff*, int) {
+    const std::string& s = po::validators::get_single_string(xs);
+    if (s == "on" || s == "yes" || s == "true" || s == "1")
+        v = OnOff{true};
+    else if (s == "off" || s == "no" || s == "false" || s == "0")
+        v = OnOff{false};
+    else
+        invalid(s, "on or off");
 }
 
-void apply_options(const po::variables_map& vm, Config& c) {
-    auto str = [&](const char* n) -> std::optional<std::string> {
-        if (!vm.count(n)) return std::nullopt;
-        return vm[n].as<std::string>();
-    };
+void validate(boost::any& v, const std::vector<std::string>& xs, DurationArg*, int) {
+    const std::string& s = po::validators::get_single_string(xs);
+    const auto d = parse_duration(s);
+    if (!d || d->count() < 0) invalid(s, "a duration (e.g. 125s, 500ms)");
+    v = DurationArg{*d};
+}
+
+std::string text(Duration d) {
+    using namespace std::chrono;
+    if (d.count() % 1'000'000'000 == 0) return std::to_string(duration_cast<seconds>(d).count()) + "s";
+    return std::to_string(duration_cast<milliseconds>(d).count()) + "ms";
+}
+
+// The options, bound to the fields of `c`: a field's initial value (Config's
+// and SnoopConfig's member initialisers, written once) is the option's
+// default, and --help shows it. Options whose default is derived (0 in the
+// field) say how in their help and store nothing unless given.
+class Options {
+public:
+    explicit Options(Config& c) : d_("l2snoop options (after the EAL options and --)") { declare(c); }
+    const po::options_description& description() const { return d_; }
+
+private:
+    template <class T>
+    void number(const char* name, T& field, T lo, T hi, const char* help, bool show_default = true,
+                bool (*also)(T) = nullptr, const char* also_says = "") {
+        auto v = po::value<Num<T>>();
+        if (show_default) v->default_value(Num<T>{field}, std::to_string(field));
+        v->notifier([&field, name, lo, hi, also, also_says](const Num<T>& n) {
+            if (n.v < lo || n.v > hi)
+                throw Bad{"--" + std::string(name) + ": '" + std::to_string(n.v) + "' is not a number in " +
+                          std::to_string(lo) + ".." + std::to_string(hi)};
+            if (also && !also(n.v)) throw Bad{"--" + std::string(name) + ": " + std::to_string(n.v) + " is not " + also_says};
+            field = n.v;
+        });
+        d_.add_options()(name, v, help);
+    }
+    void on_off(const char* name, bool& field, const char* help) {
+        d_.add_options()(name,
+                         po::value<OnOff>()
+                             ->default_value(OnOff{field}, field ? "on" : "off")
+                             ->notifier([&field](const OnOff& o) { field = o.on; }),
+                         help);
+    }
+    void duration(const char* name, Duration& field, const char* help) {
+        auto v = po::value<DurationArg>();
+        if (field.count() != 0) v->default_value(DurationArg{field}, text(field));
+        v->notifier([&field](const DurationArg& a) { field = a.d; });
+        d_.add_options()(name, v, help);
+    }
+    template <class E>
+    void choice(const char* name, E& field, const char* help) {
+        d_.add_options()(name, po::value<E>(&field)->default_value(field, std::string(names_of(field).name(field))), help);
+    }
+    void text_opt(const char* name, const char* help) { d_.add_options()(name, po::value<std::string>(), help); }
+    void many(const char* name, const char* help) {
+        d_.add_options()(name, po::value<std::vector<std::string>>()->composing(), help);
+    }
+
+    void declare(Config& c) {
+        Timers& t = c.snoop.timers;
+        SnoopConfig& sn = c.snoop;
+        d_.add_options()("help,h", "print this help");
+        text_opt("config", "INI file with any of these options (name = value)");
+        many("port", "P:access:VID | P:trunk:VID,VID...[:native=VID] (unnamed ports: access VLAN 1)");
+        on_off("snooping", c.snooping, "on|off: IGMP/MLD snooping in every VLAN");
+        many("vlan-snooping", "VID=on|off");
+        number<unsigned>("igmp-version", sn.igmp_version, 2, 3, "2|3: version of the queries we send");
+        number<unsigned>("mld-version", sn.mld_version, 1, 2, "1|2: version of the queries we send");
+        on_off("querier", sn.querier, "on|off: act as querier (elected by lowest address)");
+        many("querier-address", "VID=IPv4 or VID=IPv6 link-local (default 0.0.0.0 / the switch's EUI-64 link-local)");
+        choice("no-querier-policy", sn.no_querier_policy, "snoop|flood: with no querier heard, keep snooping or flood");
+        number<unsigned>("robustness", t.robustness, 1, 7, "robustness variable");
+        duration("query-interval", t.query_interval, "between general queries");
+        duration("query-response-interval", t.query_response_interval, "max response time of general queries");
+        duration("membership-interval", t.membership_interval,
+                 "default robustness x query-interval + query-response-interval");
+        duration("other-querier-interval", t.other_querier_interval,
+                 "default robustness x query-interval + query-response-interval / 2");
+        duration("last-member-query-interval", t.last_member_query_interval, "between last-member queries");
+        number<unsigned>("last-member-query-count", t.last_member_query_count, 1, 255, "default robustness", false);
+        duration("startup-query-interval", t.startup_query_interval, "default query-interval / 4");
+        number<unsigned>("startup-query-count", t.startup_query_count, 1, 255, "default robustness", false);
+        duration("router-timeout", t.router_timeout, "a learned multicast router port expires after this");
+        many("fast-leave", "P,P,...: prune at once on leave (single-host ports)");
+        many("router-ports", "P,P,...: static multicast router ports");
+        many("no-router-learning", "P,P,...: never learn a router on these ports");
+        many("flood-ports", "P,P,...: always receive unregistered multicast");
+        many("report-flood-ports", "P,P,...: also receive IGMP/MLD reports and leaves (default: router ports only)");
+        many("allow-groups", "P:PREFIX[,PREFIX...]: groups a port may join (e.g. 1:239.1.0.0/16)");
+        many("flood-link-scope6", "VID: flood ff02::/16 groups instead of snooping them");
+        many("static-group", "VID:GROUP:P[,P...]: static membership (e.g. 10:239.1.1.1:2,3; IPv6 groups in brackets: 10:[ff0e::1]:2)");
+        number<std::uint32_t>("punt-burst", c.punt_burst, 1, 1000000, "control frames a port may send back to back");
+        choice("unregistered", c.unregistered,
+               "where multicast to unregistered groups goes: flood (every port of the VLAN), router (router ports "
+               "and --flood-ports), drop (--flood-ports only, not even router ports: against RFC 4541 2.1.2(1))");
+        number<std::uint32_t>("max-groups", sn.max_groups, 0, 1u << 24, "memberships in all (0: unlimited)");
+        number<std::uint32_t>("max-groups-per-port", sn.max_groups_per_port, 0, 1u << 24, "0: unlimited");
+        number<std::uint32_t>("max-groups-per-vlan", sn.max_groups_per_vlan, 0, 1u << 24, "0: unlimited");
+        choice("group-limit-action", sn.limit_action, "deny|replace: what a join over a limit does");
+        number<std::uint32_t>("mdb-size", c.mdb_size, 16, 1u << 22, "multicast FDB groups");
+        number<std::uint32_t>("mdb-sources", c.mdb_sources, 16, 1u << 22, "multicast FDB (S,G) entries");
+        number<std::uint32_t>("fdb-size", c.fdb_size, 16, 1u << 24, "unicast MAC table entries");
+        number<std::uint32_t>("fdb-per-port", c.fdb_per_port, 1, 1u << 24, "learned MACs per port");
+        duration("mac-aging", c.mac_aging, "unicast MAC aging time");
+        number<std::uint16_t>("burst", c.burst, 1, 64, "rx/tx burst size");
+        number<std::uint32_t>(
+            "stream-cache", c.stream_cache, 0, 1u << 22,
+            "multicast streams whose forwarding decision each worker caches (64 bytes each; 0: off)", true,
+            [](std::uint32_t n) { return (n & (n - 1)) == 0; }, "0 or a power of two");
+        number<std::uint32_t>("mbufs", c.mbufs, 1024, 1u << 24, "mbuf pool size (default: computed)", false);
+        number<std::uint32_t>("punt-rate", c.punt_rate, 1, 10000000, "control frames per second per port");
+        number<std::uint16_t>("rx-queues", c.rx_queues, 1, 1024,
+                              "rx queues per port, spread by RSS (default: one per worker where the port has RSS)", false);
+        number<std::uint16_t>("tx-queues", c.tx_queues, 1, 1024,
+                              "at most this many tx queues per port (default: one per worker, or as many as the port "
+                              "has; fewer than workers: shared, locked)",
+                              false);
+        many("queue-map", "(PORT,QUEUE,LCORE)[,(...)...]: which lcore polls which rx queue (default: round-robin)");
+    }
+
+    po::options_description d_;
+};
+
+// The list options (repeatable, structured values); the scalar ones are
+// stored into `c` by their notifiers.
+void apply_lists(const po::variables_map& vm, Config& c) {
     auto list = [&](const char* n) {
         return vm.count(n) ? vm[n].as<std::vector<std::string>>() : std::vector<std::string>{};
     };
-    Timers& t = c.snoop.timers;
     for (const auto& s : list("port")) {
         auto [p, pc] = port_spec(s);
         c.ports[p] = pc;
     }
-    if (auto s = str("snooping")) c.snooping = on_off(*s, "snooping");
     for (const auto& s : list("vlan-snooping")) {
         const auto kv = split(s, '=');
         if (kv.size() != 2) throw Bad{"--vlan-snooping: '" + s + "' is not VID=on|off"};
-        c.vlan_snooping[vid(kv[0], "vlan-snooping")] = on_off(kv[1], "vlan-snooping");
+        const std::string& v = kv[1];
+        if (v != "on" && v != "off") throw Bad{"--vlan-snooping: '" + s + "' is not VID=on|off"};
+        c.vlan_snooping[vid(kv[0], "vlan-snooping")] = v == "on";
     }
-    if (auto s = str("igmp-version")) c.snoop.igmp_version = number<unsigned>(*s, "igmp-version", 2, 3);
-    if (auto s = str("mld-version")) c.snoop.mld_version = number<unsigned>(*s, "mld-version", 1, 2);
-    if (auto s = str("querier")) c.snoop.querier = on_off(*s, "querier");
     for (const auto& s : list("querier-address")) {
         const auto eq = s.find('=');
         const std::optional<IpAddr> a = eq == std::string::npos ? std::nullopt : IpAddr::parse(s.substr(eq + 1));
@@ -176,26 +278,6 @@ void apply_options(const po::variables_map& vm, Config& c) {
         else
             c.snoop.querier_address6[v] = a->v6();
     }
-    if (auto s = str("no-querier-policy")) {
-        if (*s == "snoop") c.snoop.no_querier_policy = NoQuerierPolicy::snoop;
-        else if (*s == "flood") c.snoop.no_querier_policy = NoQuerierPolicy::flood;
-        else throw Bad{"--no-querier-policy: '" + *s + "' is not snoop or flood"};
-    }
-    if (auto s = str("robustness")) t.robustness = number<unsigned>(*s, "robustness", 1, 7);
-    const std::pair<const char*, Duration*> durations[] = {
-        {"query-interval", &t.query_interval},
-        {"query-response-interval", &t.query_response_interval},
-        {"membership-interval", &t.membership_interval},
-        {"other-querier-interval", &t.other_querier_interval},
-        {"last-member-query-interval", &t.last_member_query_interval},
-        {"startup-query-interval", &t.startup_query_interval},
-        {"router-timeout", &t.router_timeout},
-        {"mac-aging", &c.mac_aging},
-    };
-    for (const auto& [name, field] : durations)
-        if (auto s = str(name)) *field = duration(*s, name);
-    if (auto s = str("last-member-query-count")) t.last_member_query_count = number<unsigned>(*s, "last-member-query-count", 1, 255);
-    if (auto s = str("startup-query-count")) t.startup_query_count = number<unsigned>(*s, "startup-query-count", 1, 255);
     const std::pair<const char*, PortSet*> sets[] = {
         {"fast-leave", &c.snoop.fast_leave},
         {"router-ports", &c.snoop.static_router_ports},
@@ -230,35 +312,6 @@ void apply_options(const po::variables_map& vm, Config& c) {
         if (!group || !group->is_multicast()) throw Bad{"--static-group: '" + g + "' is not a multicast group"};
         c.static_groups[{vid(s.substr(0, c1), "static-group"), *group}] |= port_list(s.substr(c2 + 1), "static-group");
     }
-    if (auto s = str("unregistered")) {
-        if (*s == "flood") c.unregistered = UnregisteredPolicy::flood;
-        else if (*s == "router") c.unregistered = UnregisteredPolicy::router;
-        else if (*s == "drop") c.unregistered = UnregisteredPolicy::drop;
-        else throw Bad{"--unregistered: '" + *s + "' is not flood, router or drop"};
-    }
-    if (auto s = str("max-groups")) c.snoop.max_groups = number<std::uint32_t>(*s, "max-groups", 0, 1u << 24);
-    if (auto s = str("max-groups-per-port")) c.snoop.max_groups_per_port = number<std::uint32_t>(*s, "max-groups-per-port", 0, 1u << 24);
-    if (auto s = str("max-groups-per-vlan")) c.snoop.max_groups_per_vlan = number<std::uint32_t>(*s, "max-groups-per-vlan", 0, 1u << 24);
-    if (auto s = str("group-limit-action")) {
-        if (*s == "deny") c.snoop.limit_action = LimitAction::deny;
-        else if (*s == "replace") c.snoop.limit_action = LimitAction::replace;
-        else throw Bad{"--group-limit-action: '" + *s + "' is not deny or replace"};
-    }
-    if (auto s = str("mdb-size")) c.mdb_size = number<std::uint32_t>(*s, "mdb-size", 16, 1u << 22);
-    if (auto s = str("mdb-sources")) c.mdb_sources = number<std::uint32_t>(*s, "mdb-sources", 16, 1u << 22);
-    if (auto s = str("fdb-size")) c.fdb_size = number<std::uint32_t>(*s, "fdb-size", 16, 1u << 24);
-    if (auto s = str("fdb-per-port")) c.fdb_per_port = number<std::uint32_t>(*s, "fdb-per-port", 1, 1u << 24);
-    if (auto s = str("burst")) c.burst = number<std::uint16_t>(*s, "burst", 1, 64);
-    if (auto s = str("stream-cache")) {
-        c.stream_cache = number<std::uint32_t>(*s, "stream-cache", 0, 1u << 22);
-        if (c.stream_cache & (c.stream_cache - 1))
-            throw Bad{"--stream-cache: " + *s + " is not 0 or a power of two"};
-    }
-    if (auto s = str("mbufs")) c.mbufs = number<std::uint32_t>(*s, "mbufs", 1024, 1u << 24);
-    if (auto s = str("punt-rate")) c.punt_rate = number<std::uint32_t>(*s, "punt-rate", 1, 10000000);
-    if (auto s = str("punt-burst")) c.punt_burst = number<std::uint32_t>(*s, "punt-burst", 1, 1000000);
-    if (auto s = str("rx-queues")) c.rx_queues = number<std::uint16_t>(*s, "rx-queues", 1, 1024);
-    if (auto s = str("tx-queues")) c.tx_queues = number<std::uint16_t>(*s, "tx-queues", 1, 1024);
     for (const auto& s : list("queue-map")) {
         // "(0,0,1),(0,1,2)": triples in parentheses, spaces allowed.
         std::string t;
@@ -305,7 +358,9 @@ std::optional<Duration> parse_duration(const std::string& text) {
 
 ParseResult parse_options(const std::vector<std::string>& args) {
     ParseResult r;
-    const po::options_description desc = describe();
+    Config c;
+    const Options opts(c);
+    const po::options_description& desc = opts.description();
     try {
         po::variables_map vm;
         po::store(po::command_line_parser(args).options(desc).run(), vm);
@@ -330,9 +385,8 @@ ParseResult parse_options(const std::vector<std::string>& args) {
                 return r;
             }
         }
-        po::notify(vm);
-        Config c;
-        apply_options(vm, c);
+        po::notify(vm);  // the scalar options into `c`
+        apply_lists(vm, c);
         auto problems = validate(c.snoop);
         for (const auto& [p, pc] : c.ports)
             if (pc.mode == PortConfig::Mode::trunk && pc.native &&

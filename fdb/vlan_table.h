@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "fdb/addr.h"
+#include "fdb/names.h"
 #include "fdb/port_set.h"
 
 namespace l2snoop {
@@ -22,6 +23,12 @@ enum class UnregisteredPolicy : std::uint8_t {
     router,  // the family's router ports (RFC 4541 §2.1.2(1)) and the flood ports
     drop,    // the flood ports only, not even router ports (departs from RFC 4541 §2.1.2(1))
 };
+// ADL finds a list of names for an enum (fdb/names.h).
+constexpr auto names_of(UnregisteredPolicy) {
+    using U = UnregisteredPolicy;
+    return NameList{std::pair{U::flood, std::string_view("flood")}, std::pair{U::router, std::string_view("router")},
+                    std::pair{U::drop, std::string_view("drop")}};
+}
 
 class VlanTable {
 public:

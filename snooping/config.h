@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "fdb/addr.h"
+#include "fdb/names.h"
 #include "fdb/port_set.h"
 #include "snooping/defaults.h"
 
@@ -22,6 +23,16 @@ enum class LimitAction : std::uint8_t {
     deny,     // excess joins are ignored and counted
     replace,  // the port's least recently refreshed membership gives way
 };
+
+// Their names (fdb/names.h), found by ADL.
+constexpr auto names_of(NoQuerierPolicy) {
+    return NameList{std::pair{NoQuerierPolicy::snoop, std::string_view("snoop")},
+                    std::pair{NoQuerierPolicy::flood, std::string_view("flood")}};
+}
+constexpr auto names_of(LimitAction) {
+    return NameList{std::pair{LimitAction::deny, std::string_view("deny")},
+                    std::pair{LimitAction::replace, std::string_view("replace")}};
+}
 
 struct GroupPrefix {
     IpAddr prefix;

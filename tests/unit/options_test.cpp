@@ -138,6 +138,40 @@ TEST(Options, help_is_available) {
     EXPECT_NE(r.help.find("--fast-leave"), std::string::npos);
 }
 
+TEST(Options, help_shows_the_defaults_the_switch_runs_with) {
+    const std::string help = parse({"--help"}).help;
+    const Config defaults;  // what parse() gives when nothing is said
+    const auto shows = [&](const std::string& opt, const std::string& value) {
+        const auto at = help.find("--" + opt + " arg (=" + value + ")");
+        EXPECT_NE(at, std::string::npos) << opt << " should show (=" << value << ")\n" << help;
+    };
+    shows("unregistered", "flood");
+    EXPECT_EQ(defaults.unregistered, UnregisteredPolicy::flood);
+    shows("query-interval", "125s");
+    EXPECT_EQ(defaults.snoop.timers.query_interval, std::chrono::seconds(125));
+    shows("mdb-size", std::to_string(defaults.mdb_size));
+    shows("stream-cache", std::to_string(defaults.stream_cache));
+    shows("snooping", "on");
+    shows("querier", "off");
+    shows("last-member-query-interval", "1s");
+    shows("group-limit-action", "deny");
+    const auto r = parse({});
+    ASSERT_TRUE(r.config);
+    EXPECT_EQ(r.config->mdb_size, defaults.mdb_size);
+    EXPECT_EQ(r.config->snoop.timers.query_interval, defaults.snoop.timers.query_interval);
+    EXPECT_EQ(r.config->unregistered, defaults.unregistered);
+}
+
+TEST(Options, an_ini_file_value_replaces_a_default) {
+    const std::string path = ::testing::TempDir() + "l2snoop_default.ini";
+    std::ofstream(path) << "unregistered = drop\nmdb-size = 1024\n";
+    const auto r = parse({"--config", path});
+    std::remove(path.c_str());
+    ASSERT_TRUE(r.config) << r.error;
+    EXPECT_EQ(r.config->unregistered, UnregisteredPolicy::drop);
+    EXPECT_EQ(r.config->mdb_size, 1024u);
+}
+
 TEST(Durations, accept_units_and_reject_garbage) {
     EXPECT_EQ(parse_duration("125s"), std::chrono::seconds(125));
     EXPECT_EQ(parse_duration("500ms"), std::chrono::milliseconds(500));

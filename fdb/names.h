@@ -1,0 +1,41 @@
+// Enum names from one list per enum: the list gives to_string(), parsing of
+// option values and the "a, b or c" of error messages, so the three never
+// disagree. Pure code.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace l2snoop {
+
+template <class E, std::size_t N>
+struct NameList {
+    std::array<std::pair<E, std::string_view>, N> items;
+
+    constexpr std::string_view name(E e) const {
+        for (const auto& [v, n] : items)
+            if (v == e) return n;
+        return "?";
+    }
+    constexpr std::optional<E> parse(std::string_view s) const {
+        for (const auto& [v, n] : items)
+            if (n == s) return v;
+        return std::nullopt;
+    }
+    // "flood, router or drop"
+    std::string alternatives() const {
+        std::string s;
+        for (std::size_t i = 0; i < N; ++i)
+            s += std::string(i == 0 ? "" : i + 1 == N ? " or " : ", ") + std::string(items[i].second);
+        return s;
+    }
+};
+
+template <class E, class... P>
+NameList(std::pair<E, std::string_view>, P...) -> NameList<E, 1 + sizeof...(P)>;
+
+}  // namespace l2snoop
