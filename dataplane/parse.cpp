@@ -7,61 +7,6 @@
 
 namespace l2snoop {
 
-std::string_view to_string(FrameClass c) {
-    switch (c) {
-        case FrameClass::malformed: return "malformed";
-        case FrameClass::reserved: return "reserved";
-        case FrameClass::control: return "control";
-        case FrameClass::mcast_data: return "mcast_data";
-        case FrameClass::link_local_mcast: return "link_local_mcast";
-        case FrameClass::broadcast: return "broadcast";
-        case FrameClass::other_multicast: return "other_multicast";
-        case FrameClass::unicast: return "unicast";
-    }
-    return "?";
-}
-
-std::string_view to_string(Malformed m) {
-    switch (m) {
-        case Malformed::none: return "none";
-        case Malformed::truncated_l2: return "truncated_l2";
-        case Malformed::truncated_ip: return "truncated_ip";
-        case Malformed::bad_ip_version: return "bad_ip_version";
-        case Malformed::bad_ipv4_ihl: return "bad_ipv4_ihl";
-        case Malformed::bad_ip_length: return "bad_ip_length";
-        case Malformed::bad_ipv4_checksum: return "bad_ipv4_checksum";
-        case Malformed::bad_ipv4_options: return "bad_ipv4_options";
-        case Malformed::bad_ipv6_ext_header: return "bad_ipv6_ext_header";
-        case Malformed::fragmented_control: return "fragmented_control";
-        case Malformed::group_mac_mismatch: return "group_mac_mismatch";
-        case Malformed::kCount: break;
-    }
-    return "?";
-}
-
-std::string_view to_string(ControlKind k) {
-    switch (k) {
-        case ControlKind::none: return "none";
-        case ControlKind::igmp: return "igmp";
-        case ControlKind::mld: return "mld";
-        case ControlKind::mrd6: return "mrd6";
-        case ControlKind::pim_hello: return "pim_hello";
-    }
-    return "?";
-}
-
-std::string_view to_string(DstClass d) {
-    switch (d) {
-        case DstClass::unicast: return "unicast";
-        case DstClass::broadcast: return "broadcast";
-        case DstClass::ipv4_multicast: return "ipv4_multicast";
-        case DstClass::ipv6_multicast: return "ipv6_multicast";
-        case DstClass::ieee_reserved: return "ieee_reserved";
-        case DstClass::other_multicast: return "other_multicast";
-    }
-    return "?";
-}
-
 namespace {
 
 constexpr std::uint8_t kIpv4OptEol = 0;

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "fdb/addr.h"
+#include "fdb/names.h"
 
 namespace l2snoop {
 
@@ -54,10 +55,50 @@ enum class Malformed : std::uint8_t {
     kCount,
 };
 
-std::string_view to_string(FrameClass c);
-std::string_view to_string(Malformed m);
-std::string_view to_string(ControlKind k);
-std::string_view to_string(DstClass d);
+constexpr auto names_of(FrameClass) {
+    return names<FrameClass>({{FrameClass::malformed, "malformed"},
+                              {FrameClass::reserved, "reserved"},
+                              {FrameClass::control, "control"},
+                              {FrameClass::mcast_data, "mcast_data"},
+                              {FrameClass::link_local_mcast, "link_local_mcast"},
+                              {FrameClass::broadcast, "broadcast"},
+                              {FrameClass::other_multicast, "other_multicast"},
+                              {FrameClass::unicast, "unicast"}});
+}
+inline std::string_view to_string(FrameClass v) { return names_of(v).name(v); }
+constexpr auto names_of(Malformed) {
+    return names<Malformed>({{Malformed::none, "none"},
+                             {Malformed::truncated_l2, "truncated_l2"},
+                             {Malformed::truncated_ip, "truncated_ip"},
+                             {Malformed::bad_ip_version, "bad_ip_version"},
+                             {Malformed::bad_ipv4_ihl, "bad_ipv4_ihl"},
+                             {Malformed::bad_ip_length, "bad_ip_length"},
+                             {Malformed::bad_ipv4_checksum, "bad_ipv4_checksum"},
+                             {Malformed::bad_ipv4_options, "bad_ipv4_options"},
+                             {Malformed::bad_ipv6_ext_header, "bad_ipv6_ext_header"},
+                             {Malformed::fragmented_control, "fragmented_control"},
+                             {Malformed::group_mac_mismatch, "group_mac_mismatch"}});
+}
+static_assert(names_of(Malformed{}).items.size() == static_cast<std::size_t>(Malformed::kCount),
+              "a name for every Malformed");
+inline std::string_view to_string(Malformed v) { return names_of(v).name(v); }
+constexpr auto names_of(ControlKind) {
+    return names<ControlKind>({{ControlKind::none, "none"},
+                               {ControlKind::igmp, "igmp"},
+                               {ControlKind::mld, "mld"},
+                               {ControlKind::mrd6, "mrd6"},
+                               {ControlKind::pim_hello, "pim_hello"}});
+}
+inline std::string_view to_string(ControlKind v) { return names_of(v).name(v); }
+constexpr auto names_of(DstClass) {
+    return names<DstClass>({{DstClass::unicast, "unicast"},
+                            {DstClass::broadcast, "broadcast"},
+                            {DstClass::ipv4_multicast, "ipv4_multicast"},
+                            {DstClass::ipv6_multicast, "ipv6_multicast"},
+                            {DstClass::ieee_reserved, "ieee_reserved"},
+                            {DstClass::other_multicast, "other_multicast"}});
+}
+inline std::string_view to_string(DstClass v) { return names_of(v).name(v); }
 
 struct VlanTag {
     std::uint16_t tpid = 0;  // 0x8100 or 0x88a8

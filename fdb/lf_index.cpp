@@ -5,17 +5,6 @@
 
 namespace l2snoop {
 
-std::string_view to_string(FdbStatus s) {
-    switch (s) {
-        case FdbStatus::ok: return "ok";
-        case FdbStatus::table_full: return "table_full";
-        case FdbStatus::not_found: return "not_found";
-        case FdbStatus::invalid: return "invalid";
-        case FdbStatus::refused: return "refused";
-    }
-    return "?";
-}
-
 SlotPool::SlotPool(std::uint32_t capacity) : capacity_(capacity) {
     free_.reserve(capacity);
     // Hand out low slots first: a small table stays in few cache lines.

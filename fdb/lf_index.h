@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "fdb/names.h"
 #include "fdb/retire.h"
 
 namespace l2snoop {
@@ -33,7 +34,14 @@ enum class FdbStatus : std::uint8_t {
     refused,     // a policy said no (limits, static entry)
 };
 
-std::string_view to_string(FdbStatus s);
+constexpr auto names_of(FdbStatus) {
+    return names<FdbStatus>({{FdbStatus::ok, "ok"},
+                             {FdbStatus::table_full, "table_full"},
+                             {FdbStatus::not_found, "not_found"},
+                             {FdbStatus::invalid, "invalid"},
+                             {FdbStatus::refused, "refused"}});
+}
+inline std::string_view to_string(FdbStatus v) { return names_of(v).name(v); }
 
 // Free list of entry slot indices. Written by: control thread only.
 class SlotPool {

@@ -35,7 +35,12 @@ struct NameList {
     }
 };
 
-template <class E, class... P>
-NameList(std::pair<E, std::string_view>, P...) -> NameList<E, 1 + sizeof...(P)>;
+// names<E>({{E::a, "a"}, {E::b, "b"}}): the list of E's names.
+template <class E, std::size_t N>
+constexpr NameList<E, N> names(const std::pair<E, std::string_view> (&items)[N]) {
+    NameList<E, N> l{};
+    for (std::size_t i = 0; i < N; ++i) l.items[i] = items[i];
+    return l;
+}
 
 }  // namespace l2snoop

@@ -26,8 +26,7 @@ enum class UnregisteredPolicy : std::uint8_t {
 // ADL finds a list of names for an enum (fdb/names.h).
 constexpr auto names_of(UnregisteredPolicy) {
     using U = UnregisteredPolicy;
-    return NameList{std::pair{U::flood, std::string_view("flood")}, std::pair{U::router, std::string_view("router")},
-                    std::pair{U::drop, std::string_view("drop")}};
+    return names<U>({{U::flood, "flood"}, {U::router, "router"}, {U::drop, "drop"}});
 }
 
 class VlanTable {

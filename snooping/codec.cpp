@@ -8,50 +8,6 @@
 
 namespace l2snoop {
 
-std::string_view to_string(DecodeError e) {
-    switch (e) {
-        case DecodeError::none: return "none";
-        case DecodeError::truncated: return "truncated";
-        case DecodeError::bad_checksum: return "bad_checksum";
-        case DecodeError::unknown_type: return "unknown_type";
-        case DecodeError::bad_query_length: return "bad_query_length";
-        case DecodeError::group_not_multicast: return "group_not_multicast";
-        case DecodeError::general_query_with_sources: return "general_query_with_sources";
-        case DecodeError::bad_destination: return "bad_destination";
-        case DecodeError::record_truncated: return "record_truncated";
-        case DecodeError::bad_hop_limit: return "bad_hop_limit";
-        case DecodeError::bad_source_address: return "bad_source_address";
-        case DecodeError::missing_router_alert: return "missing_router_alert";
-        case DecodeError::kCount: break;
-    }
-    return "?";
-}
-
-std::string_view to_string(MessageType t) {
-    switch (t) {
-        case MessageType::query: return "query";
-        case MessageType::report: return "report";
-        case MessageType::leave: return "leave";
-        case MessageType::v3_report: return "v3_report";
-        case MessageType::mrd_advertisement: return "mrd_advertisement";
-        case MessageType::mrd_solicitation: return "mrd_solicitation";
-        case MessageType::mrd_termination: return "mrd_termination";
-    }
-    return "?";
-}
-
-std::string_view to_string(RecordType t) {
-    switch (t) {
-        case RecordType::mode_is_include: return "is_in";
-        case RecordType::mode_is_exclude: return "is_ex";
-        case RecordType::change_to_include: return "to_in";
-        case RecordType::change_to_exclude: return "to_ex";
-        case RecordType::allow_new_sources: return "allow";
-        case RecordType::block_old_sources: return "block";
-    }
-    return "?";
-}
-
 namespace {
 
 // IGMP types (RFC 3376 §4, RFC 2236 §2.1, RFC 4286 §4).

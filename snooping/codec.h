@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "fdb/addr.h"
+#include "fdb/names.h"
 #include "snooping/defaults.h"
 
 namespace l2snoop {
@@ -99,9 +100,42 @@ enum class DecodeError : std::uint8_t {
     kCount,
 };
 
-std::string_view to_string(DecodeError e);
-std::string_view to_string(MessageType t);
-std::string_view to_string(RecordType t);
+constexpr auto names_of(DecodeError) {
+    return names<DecodeError>({{DecodeError::none, "none"},
+                               {DecodeError::truncated, "truncated"},
+                               {DecodeError::bad_checksum, "bad_checksum"},
+                               {DecodeError::unknown_type, "unknown_type"},
+                               {DecodeError::bad_query_length, "bad_query_length"},
+                               {DecodeError::group_not_multicast, "group_not_multicast"},
+                               {DecodeError::general_query_with_sources, "general_query_with_sources"},
+                               {DecodeError::bad_destination, "bad_destination"},
+                               {DecodeError::record_truncated, "record_truncated"},
+                               {DecodeError::bad_hop_limit, "bad_hop_limit"},
+                               {DecodeError::bad_source_address, "bad_source_address"},
+                               {DecodeError::missing_router_alert, "missing_router_alert"}});
+}
+static_assert(names_of(DecodeError{}).items.size() == static_cast<std::size_t>(DecodeError::kCount),
+              "a name for every DecodeError");
+inline std::string_view to_string(DecodeError v) { return names_of(v).name(v); }
+constexpr auto names_of(MessageType) {
+    return names<MessageType>({{MessageType::query, "query"},
+                               {MessageType::report, "report"},
+                               {MessageType::leave, "leave"},
+                               {MessageType::v3_report, "v3_report"},
+                               {MessageType::mrd_advertisement, "mrd_advertisement"},
+                               {MessageType::mrd_solicitation, "mrd_solicitation"},
+                               {MessageType::mrd_termination, "mrd_termination"}});
+}
+inline std::string_view to_string(MessageType v) { return names_of(v).name(v); }
+constexpr auto names_of(RecordType) {
+    return names<RecordType>({{RecordType::mode_is_include, "is_in"},
+                              {RecordType::mode_is_exclude, "is_ex"},
+                              {RecordType::change_to_include, "to_in"},
+                              {RecordType::change_to_exclude, "to_ex"},
+                              {RecordType::allow_new_sources, "allow"},
+                              {RecordType::block_old_sources, "block"}});
+}
+inline std::string_view to_string(RecordType v) { return names_of(v).name(v); }
 
 // Decodes an IGMP message (family v4: the IPv4 payload) or an ICMPv6 MLD/MRD
 // message (family v6: the ICMPv6 message). `out` is overwritten on success and

@@ -26,12 +26,10 @@ enum class LimitAction : std::uint8_t {
 
 // Their names (fdb/names.h), found by ADL.
 constexpr auto names_of(NoQuerierPolicy) {
-    return NameList{std::pair{NoQuerierPolicy::snoop, std::string_view("snoop")},
-                    std::pair{NoQuerierPolicy::flood, std::string_view("flood")}};
+    return names<NoQuerierPolicy>({{NoQuerierPolicy::snoop, "snoop"}, {NoQuerierPolicy::flood, "flood"}});
 }
 constexpr auto names_of(LimitAction) {
-    return NameList{std::pair{LimitAction::deny, std::string_view("deny")},
-                    std::pair{LimitAction::replace, std::string_view("replace")}};
+    return names<LimitAction>({{LimitAction::deny, "deny"}, {LimitAction::replace, "replace"}});
 }
 
 struct GroupPrefix {
