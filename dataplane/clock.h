@@ -1,14 +1,12 @@
-// The switch's one clock: TSC-based nanoseconds since boot, as snooping's
-// Time (std::chrono::nanoseconds); the unicast table's ages are the same
-// count as a plain integer (Nanos). Read by every thread; set once.
+// The switch's one clock: TSC-based nanoseconds, as the code's one time type
+// (fdb/times.h). Read by every thread; set once.
 #pragma once
 
 #include <rte_cycles.h>
 
 #include <cstdint>
 
-#include "fdb/ucast_fdb.h"
-#include "snooping/defaults.h"
+#include "fdb/times.h"
 
 namespace l2snoop {
 
@@ -19,11 +17,10 @@ public:
     // TSC cycles times ns per cycle in 32.32 fixed point: a multiply, not the
     // two 64-bit divisions a per-burst clock read cannot afford (perf: 2.4 %
     // of a worker's time); the 128-bit product cannot overflow.
-    Nanos now_ns() const {
+    Time now() const {
         __extension__ using U128 = unsigned __int128;
-        return static_cast<Nanos>(U128{rte_get_tsc_cycles()} * ns_per_tsc_ >> 32);
+        return Time(static_cast<std::int64_t>(U128{rte_get_tsc_cycles()} * ns_per_tsc_ >> 32));
     }
-    Time now() const { return Time(static_cast<std::int64_t>(now_ns())); }
 
 private:
     std::uint64_t ns_per_tsc_;  // 32.32 fixed point

@@ -8,8 +8,8 @@
 namespace l2snoop {
 
 namespace {
-constexpr Nanos kLinkCheckNs = 100'000'000;  // link polling: 100 ms
-constexpr Nanos kSnapshotNs = 250'000'000;   // telemetry snapshot: 250 ms
+constexpr Duration kLinkCheck = 100ms;  // link polling
+constexpr Duration kSnapshot = 250ms;   // telemetry snapshot
 constexpr unsigned kPuntBatch = 32;          // punted frames taken from a worker's ring per iteration
 constexpr unsigned kLearnBatch = 64;         // learn events taken from a worker's ring per iteration
 }  // namespace
@@ -167,7 +167,7 @@ unsigned ControlPlane::iteration() {
         for (unsigned i = 0; i < n; ++i) handle(pf[i]);
         LearnEvent ev[kLearnBatch];
         const unsigned k = rte_ring_sc_dequeue_burst_elem(w->learn_ring(), ev, sizeof ev[0], kLearnBatch, nullptr);
-        const Nanos t = clock_.now_ns();
+        const Time t = clock_.now();
         for (unsigned i = 0; i < k; ++i) {
             MacAddr mac;
             std::memcpy(mac.b.data(), ev[i].mac, 6);
@@ -176,8 +176,8 @@ unsigned ControlPlane::iteration() {
         }
         work += n + k;
     }
-    const Nanos t = clock_.now_ns();
-    snooper_.on_timer(Time(static_cast<std::int64_t>(t)), actions_);
+    const Time t = clock_.now();
+    snooper_.on_timer(t, actions_);
     apply(actions_);
     ufdb_.age(t);
     mfdb_.reclaim();
@@ -186,11 +186,11 @@ unsigned ControlPlane::iteration() {
     // (and the kernel carrier of net_af_packet ports).
     if (ports_.take_link_event() || t >= next_link_check_) {
         check_links();
-        next_link_check_ = t + kLinkCheckNs;
+        next_link_check_ = t + kLinkCheck;
     }
     if (t >= next_snapshot_) {
         build_snapshot();
-        next_snapshot_ = t + kSnapshotNs;
+        next_snapshot_ = t + kSnapshot;
     }
     return work;
 }

@@ -81,7 +81,7 @@ private:
     Actions actions_;
     ControlCounters ctl_;
     MacAddr switch_mac_;
-    Nanos next_link_check_ = 0, next_snapshot_ = 0;
+    Time next_link_check_{0}, next_snapshot_{0};
 
     mutable std::mutex snapshot_mu_;  // control thread <-> telemetry threads only
     std::shared_ptr<const ControlSnapshot> snapshot_;

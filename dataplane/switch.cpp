@@ -92,7 +92,7 @@ bool Switch::init(std::string& error) {
     UcastFdbConfig uc;
     uc.capacity = cfg_.fdb_size;
     uc.max_per_port = cfg_.fdb_per_port;
-    uc.max_age = static_cast<Nanos>(cfg_.mac_aging.count());
+    uc.max_age = cfg_.mac_aging;
     try {
         mfdb_ = std::make_unique<MulticastFdb>(qsbr_, mc);
         ufdb_ = std::make_unique<UnicastFdb>(qsbr_, uc);

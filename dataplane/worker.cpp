@@ -9,7 +9,7 @@
 namespace l2snoop {
 
 namespace {
-constexpr Nanos kLearnRefreshNs = 1'000'000'000;  // a confirmed source skips lookups for 1 s
+constexpr Duration kLearnRefresh = 1s;          // a confirmed source skips lookups for 1 s
 constexpr std::uint64_t kToken = 1'000'000'000;   // one punted frame, in the buckets' scaled tokens
 constexpr unsigned kPrefetchAhead = 4;            // frames whose headers are fetched ahead of the chain pass
 enum Kind : std::uint8_t { kGone, kMcast, kCached, kUnicast, kFlood };
@@ -93,7 +93,7 @@ void Worker::send_handed() {
     }
 }
 
-inline void Worker::learn(PortId in, VlanId vid, const std::uint8_t* src, Nanos now_ns) {
+inline void Worker::learn(PortId in, VlanId vid, const std::uint8_t* src, Time now) {
     // A known source on this port refreshes its age in place; anything else
     // is an event for the control thread. Group MACs are never sources.
     if (src[0] & 1) return;
@@ -104,17 +104,17 @@ inline void Worker::learn(PortId in, VlanId vid, const std::uint8_t* src, Nanos 
     std::memcpy(&lo, src, 4);
     std::memcpy(&hi, src + 4, 2);
     const std::uint64_t src_key = lo | std::uint64_t{hi} << 32 | std::uint64_t{vid} << 48;
-    if (src_key != seen_key_[in] || now_ns >= seen_until_[in]) learn_lookup(in, vid, src, src_key, now_ns);
+    if (src_key != seen_key_[in] || now >= seen_until_[in]) learn_lookup(in, vid, src, src_key, now);
 }
 
-void Worker::learn_lookup(PortId in, VlanId vid, const std::uint8_t* src, std::uint64_t src_key, Nanos now_ns) {
+void Worker::learn_lookup(PortId in, VlanId vid, const std::uint8_t* src, std::uint64_t src_key, Time now) {
     MacAddr mac;
     std::memcpy(mac.b.data(), src, 6);
     UnicastFdb::Entry* e = t_.ufdb->find(vid, mac);
     if (e != nullptr && e->port.load(std::memory_order_relaxed) == in) {
-        UnicastFdb::touch(*e, now_ns);
+        UnicastFdb::touch(*e, now);
         seen_key_[in] = src_key;
-        seen_until_[in] = now_ns + kLearnRefreshNs;
+        seen_until_[in] = now + kLearnRefresh;
         return;
     }
     LearnEvent ev{};
@@ -127,7 +127,7 @@ void Worker::learn_lookup(PortId in, VlanId vid, const std::uint8_t* src, std::u
         bump(c_.learn_ring_full);
 }
 
-void Worker::punt(PortId in, VlanId vid, const ParsedFrame& f, rte_mbuf* m, Nanos) {
+void Worker::punt(PortId in, VlanId vid, const ParsedFrame& f, rte_mbuf* m, Time) {
     if (tokens_[in] < kToken) {
         bump(c_.drops[in][static_cast<int>(Drop::punt_rate)]);
         rte_pktmbuf_free(m);
@@ -148,7 +148,7 @@ void Worker::punt(PortId in, VlanId vid, const ParsedFrame& f, rte_mbuf* m, Nano
 void Worker::process_burst(PortId in, rte_mbuf** pkts, unsigned n) {
     Burst& b = b_;
     // One clock read per burst: learning ages and the punt bucket both use it.
-    const Nanos now_ns = clock_.now_ns();
+    const Time now = clock_.now();
     // Cached decisions hold while no table they were made from changes.
     const bool caching = cache_.size() != 0;
     const std::uint64_t version = caching ? t_.version() : 0;
@@ -157,8 +157,8 @@ void Worker::process_burst(PortId in, rte_mbuf** pkts, unsigned n) {
     // Refill the port's punt bucket (rate in frames/s, tokens scaled by 1e9).
     // Per port: a busy port's bursts must not eat another port's refill time.
     {
-        const std::uint64_t dt_ns = last_refill_[in] ? now_ns - last_refill_[in] : 0;
-        last_refill_[in] = now_ns;
+        const auto dt_ns = static_cast<std::uint64_t>(last_refill_[in].count() ? (now - last_refill_[in]).count() : 0);
+        last_refill_[in] = now;
         tokens_[in] = std::min(std::uint64_t{s_.punt_burst} * kToken, tokens_[in] + dt_ns * s_.punt_rate);
     }
 
@@ -209,7 +209,7 @@ void Worker::process_burst(PortId in, rte_mbuf** pkts, unsigned n) {
                 fr.kind = kCached;
                 fr.slot = static_cast<std::uint8_t>(i);  // cached[i] holds the decision
                 fr.vid = b.cached[i].vid;
-                learn(in, fr.vid, data + 6, now_ns);
+                learn(in, fr.vid, data + 6, now);
                 run = static_cast<int>(i);
                 ++hits;
                 continue;
@@ -233,9 +233,9 @@ void Worker::process_burst(PortId in, rte_mbuf** pkts, unsigned n) {
             continue;
         }
         fr.vid = *vid;
-        learn(in, *vid, f.src_mac.b.data(), now_ns);
+        learn(in, *vid, f.src_mac.b.data(), now);
         if (f.cls == FrameClass::control) {
-            punt(in, *vid, f, m, now_ns);
+            punt(in, *vid, f, m, now);
             continue;
         }
         if (f.cls == FrameClass::mcast_data) {

@@ -75,11 +75,11 @@ public:
 
 private:
     void process_burst(PortId in, rte_mbuf** pkts, unsigned n);
-    void punt(PortId in, VlanId vid, const ParsedFrame& f, rte_mbuf* m, Nanos now);
+    void punt(PortId in, VlanId vid, const ParsedFrame& f, rte_mbuf* m, Time now);
     void send_handed();
     // Source learning for a frame from `src` (6 bytes) on `in` in `vid`.
-    void learn(PortId in, VlanId vid, const std::uint8_t* src, Nanos now);
-    void learn_lookup(PortId in, VlanId vid, const std::uint8_t* src, std::uint64_t key, Nanos now);
+    void learn(PortId in, VlanId vid, const std::uint8_t* src, Time now);
+    void learn_lookup(PortId in, VlanId vid, const std::uint8_t* src, std::uint64_t key, Time now);
 
     // ---- hot: read or written on every burst ----
     unsigned id_;
@@ -95,13 +95,13 @@ private:
     rte_ring* handoff_ = nullptr;
     // Punt token buckets per ingress port (tokens scaled by 1e9 for integer math).
     std::uint64_t tokens_[kMaxPorts] = {};
-    Nanos last_refill_[kMaxPorts] = {};
+    Time last_refill_[kMaxPorts] = {};  // 0: never
     // Per ingress port: the last source (vid << 48 | MAC) confirmed on that
     // port, and until when it needs no lookup. A stream's frames share their
     // source, so most frames skip the unicast table; age refreshes then come
     // at most once a second, against 300 s aging.
     std::uint64_t seen_key_[kMaxPorts] = {};
-    Nanos seen_until_[kMaxPorts] = {};
+    Time seen_until_[kMaxPorts] = {};
     StreamCache cache_;
 
     // The burst being decided: per frame what stage 3 does with it, and the

@@ -75,7 +75,7 @@ std::size_t UnicastFdb::reclaim() {
     return retired_.reclaim([this](const RetireList::Item& it) { release(it); });
 }
 
-FdbStatus UnicastFdb::insert(const Id& id, PortId port, bool is_static, Nanos now) {
+FdbStatus UnicastFdb::insert(const Id& id, PortId port, bool is_static, Time now) {
     std::int32_t slot = pool_.take();
     if (slot < 0 && reclaim() > 0) slot = pool_.take();
     if (slot < 0) return FdbStatus::table_full;
@@ -104,7 +104,7 @@ void UnicastFdb::erase(std::map<Id, State>::iterator it) {
     model_.erase(it);
 }
 
-LearnResult UnicastFdb::learn(VlanId vid, const MacAddr& mac, PortId port, Nanos now) {
+LearnResult UnicastFdb::learn(VlanId vid, const MacAddr& mac, PortId port, Time now) {
     // Multicast sources are invalid (IEEE 802.1Q §8.8.3: never learned).
     if (vid > kMaxVlanId || port >= kMaxPorts || mac.is_multicast()) return LearnResult::invalid;
     const Id id{vid, mac};
@@ -155,7 +155,7 @@ FdbStatus UnicastFdb::add_static(VlanId vid, const MacAddr& mac, PortId port) {
         return FdbStatus::ok;
     }
     if (model_.size() >= cfg_.capacity) return FdbStatus::table_full;
-    return insert(id, port, true, 0);
+    return insert(id, port, true, Time{0});
 }
 
 FdbStatus UnicastFdb::remove(VlanId vid, const MacAddr& mac) {
@@ -190,14 +190,14 @@ std::size_t UnicastFdb::flush_vlan(VlanId vid, bool include_static) {
     return n;
 }
 
-std::size_t UnicastFdb::age(Nanos now) {
+std::size_t UnicastFdb::age(Time now) {
     std::size_t n = 0;
     while (!deadlines_.empty() && deadlines_.top().at <= now) {
         const Deadline d = deadlines_.top();
         deadlines_.pop();
         auto it = model_.find(d.id);
         if (it == model_.end() || it->second.is_static) continue;  // gone or made static meanwhile
-        const Nanos seen = slots_[it->second.slot].last_seen.load(std::memory_order_relaxed);
+        const Time seen = slots_[it->second.slot].last_seen.load(std::memory_order_relaxed);
         if (seen + cfg_.max_age > now) {
             deadlines_.push({seen + cfg_.max_age, d.id});  // refreshed by a worker
             continue;
@@ -209,7 +209,7 @@ std::size_t UnicastFdb::age(Nanos now) {
     return n;
 }
 
-std::optional<Nanos> UnicastFdb::next_deadline() const {
+std::optional<Time> UnicastFdb::next_deadline() const {
     if (deadlines_.empty()) return std::nullopt;
     return deadlines_.top().at;
 }

@@ -28,17 +28,14 @@
 #include "fdb/addr.h"
 #include "fdb/lf_index.h"
 #include "fdb/port_set.h"
+#include "fdb/times.h"
 
 namespace l2snoop {
-
-// Time in nanoseconds on a monotonic clock shared by workers and the control
-// thread (tests inject it).
-using Nanos = std::uint64_t;
 
 struct UcastFdbConfig {
     std::uint32_t capacity = 65536;          // all entries, static included
     std::uint32_t max_per_port = 8192;       // dynamic entries per port
-    Nanos max_age = 300'000'000'000ull;      // 300 s, IEEE 802.1D default
+    Duration max_age = 300s;                 // IEEE 802.1D default
     int socket = -1;
     std::string name = "ufdb";
 };
@@ -64,7 +61,7 @@ public:
     // What a worker reads. Written by: control (port), workers (last_seen, relaxed).
     struct alignas(16) Entry {
         std::atomic<PortId> port{0};
-        std::atomic<Nanos> last_seen{0};
+        std::atomic<Time> last_seen{Time{0}};
     };
 
     UnicastFdb(rte_rcu_qsbr* qsbr, UcastFdbConfig cfg);
@@ -76,18 +73,18 @@ public:
     std::uint64_t lookup_bulk(unsigned n, const VlanId* vids, const MacAddr* const* macs, PortId* ports) const;
     // The entry itself, so a worker can compare its port and refresh its age.
     Entry* find(VlanId vid, const MacAddr& mac) const;
-    static void touch(Entry& e, Nanos now) { e.last_seen.store(now, std::memory_order_relaxed); }
+    static void touch(Entry& e, Time now) { e.last_seen.store(now, std::memory_order_relaxed); }
 
     // ---- writer (control thread) -------------------------------------------
-    LearnResult learn(VlanId vid, const MacAddr& mac, PortId port, Nanos now);
+    LearnResult learn(VlanId vid, const MacAddr& mac, PortId port, Time now);
     FdbStatus add_static(VlanId vid, const MacAddr& mac, PortId port);
     FdbStatus remove(VlanId vid, const MacAddr& mac);
     std::size_t flush_port(PortId port, bool include_static = false);
     std::size_t flush_vlan(VlanId vid, bool include_static = false);
     // Removes dynamic entries not seen for max_age; returns how many.
-    std::size_t age(Nanos now);
+    std::size_t age(Time now);
     // When the next entry could expire (for the control thread's sleep).
-    std::optional<Nanos> next_deadline() const;
+    std::optional<Time> next_deadline() const;
     std::size_t reclaim();
 
     std::size_t size() const { return model_.size(); }
@@ -99,7 +96,7 @@ public:
         MacAddr mac;
         PortId port;
         bool is_static;
-        Nanos last_seen;
+        Time last_seen;
     };
     void for_each(const std::function<void(const View&)>& fn) const;
 
@@ -117,12 +114,12 @@ private:
     };
     using Id = std::pair<VlanId, MacAddr>;
     struct Deadline {
-        Nanos at;
+        Time at;
         Id id;
         friend bool operator>(const Deadline& a, const Deadline& b) { return a.at > b.at; }
     };
 
-    FdbStatus insert(const Id& id, PortId port, bool is_static, Nanos now);
+    FdbStatus insert(const Id& id, PortId port, bool is_static, Time now);
     void erase(std::map<Id, State>::iterator it);
     void release(const RetireList::Item& item);
 

@@ -4,13 +4,9 @@
 #include <chrono>
 #include <cstdint>
 
+#include "fdb/times.h"
+
 namespace l2snoop {
-
-using namespace std::chrono_literals;
-
-// Time on the control thread's clock (a virtual clock in tests).
-using Time = std::chrono::nanoseconds;
-using Duration = std::chrono::nanoseconds;
 
 inline constexpr unsigned kDefaultRobustness = 2;                  // RFC 3376 §8.1, RFC 3810 §9.1
 inline constexpr Duration kDefaultQueryInterval = 125s;            // RFC 3376 §8.2, RFC 3810 §9.2

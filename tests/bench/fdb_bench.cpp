@@ -127,7 +127,7 @@ TEST_CASE("unicast FDB lookups, 64K MACs") {
     std::string err;
     REQUIRE(fdb.init(err));
     const auto mac = unicast_mac;
-    for (std::uint32_t i = 0; i < 65536; ++i) REQUIRE(fdb.learn(1, mac(i), static_cast<PortId>(i % 8), 0) == LearnResult::learned);
+    for (std::uint32_t i = 0; i < 65536; ++i) REQUIRE(fdb.learn(1, mac(i), static_cast<PortId>(i % 8), Time{0}) == LearnResult::learned);
     std::vector<MacAddr> probes;
     std::mt19937 rng(5);
     for (int i = 0; i < 4096; ++i) probes.push_back(mac(rng() % 65536));

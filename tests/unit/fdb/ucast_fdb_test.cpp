@@ -11,7 +11,7 @@
 namespace l2snoop::test {
 namespace {
 
-constexpr Nanos kSecond = 1'000'000'000;
+constexpr Duration kSecond = 1s;
 
 MacAddr mac(std::uint32_t n) { return unicast_mac(n); }
 
@@ -33,30 +33,30 @@ protected:
 };
 
 TEST_F(UcastFdbTest, learns_a_source_and_forwards_to_it) {
-    EXPECT_EQ(fdb_->learn(10, mac(1), 3, 0), LearnResult::learned);
+    EXPECT_EQ(fdb_->learn(10, mac(1), 3, Time{0}), LearnResult::learned);
     EXPECT_EQ(fdb_->lookup(10, mac(1)), PortId{3});
     EXPECT_EQ(fdb_->lookup(20, mac(1)), std::nullopt) << "per-VLAN tables";
-    EXPECT_EQ(fdb_->learn(10, mac(1), 3, 5), LearnResult::refreshed);
+    EXPECT_EQ(fdb_->learn(10, mac(1), 3, Time{5}), LearnResult::refreshed);
 }
 
 TEST_F(UcastFdbTest, a_station_moving_ports_is_followed) {
-    fdb_->learn(10, mac(1), 3, 0);
-    EXPECT_EQ(fdb_->learn(10, mac(1), 4, 1), LearnResult::moved);
+    fdb_->learn(10, mac(1), 3, Time{0});
+    EXPECT_EQ(fdb_->learn(10, mac(1), 4, Time{1}), LearnResult::moved);
     EXPECT_EQ(fdb_->lookup(10, mac(1)), PortId{4});
     EXPECT_EQ(fdb_->dynamic_on_port(3), 0u);
     EXPECT_EQ(fdb_->dynamic_on_port(4), 1u);
 }
 
 TEST_F(UcastFdbTest, multicast_sources_are_never_learned) {
-    EXPECT_EQ(fdb_->learn(10, *MacAddr::parse("01:00:5e:01:02:03"), 1, 0), LearnResult::invalid);
-    EXPECT_EQ(fdb_->learn(4095, mac(1), 1, 0), LearnResult::invalid);
-    EXPECT_EQ(fdb_->learn(10, mac(1), 64, 0), LearnResult::invalid);
+    EXPECT_EQ(fdb_->learn(10, *MacAddr::parse("01:00:5e:01:02:03"), 1, Time{0}), LearnResult::invalid);
+    EXPECT_EQ(fdb_->learn(4095, mac(1), 1, Time{0}), LearnResult::invalid);
+    EXPECT_EQ(fdb_->learn(10, mac(1), 64, Time{0}), LearnResult::invalid);
     EXPECT_EQ(fdb_->size(), 0u);
 }
 
 TEST_F(UcastFdbTest, static_entries_neither_move_nor_age) {
     ASSERT_EQ(fdb_->add_static(10, mac(9), 1), FdbStatus::ok);
-    EXPECT_EQ(fdb_->learn(10, mac(9), 2, 0), LearnResult::refused_static);
+    EXPECT_EQ(fdb_->learn(10, mac(9), 2, Time{0}), LearnResult::refused_static);
     EXPECT_EQ(fdb_->lookup(10, mac(9)), PortId{1});
     EXPECT_EQ(fdb_->age(1000 * kSecond), 0u);
     EXPECT_EQ(fdb_->lookup(10, mac(9)), PortId{1});
@@ -65,7 +65,7 @@ TEST_F(UcastFdbTest, static_entries_neither_move_nor_age) {
 }
 
 TEST_F(UcastFdbTest, a_dynamic_entry_can_be_made_static) {
-    fdb_->learn(10, mac(1), 3, 0);
+    fdb_->learn(10, mac(1), 3, Time{0});
     ASSERT_EQ(fdb_->add_static(10, mac(1), 5), FdbStatus::ok);
     EXPECT_EQ(fdb_->lookup(10, mac(1)), PortId{5});
     EXPECT_EQ(fdb_->dynamic_on_port(3), 0u);
@@ -74,10 +74,10 @@ TEST_F(UcastFdbTest, a_dynamic_entry_can_be_made_static) {
 
 TEST_F(UcastFdbTest, a_mac_flood_on_one_port_does_not_starve_the_others) {
     std::uint32_t refused = 0;
-    for (std::uint32_t i = 0; i < 40; ++i) refused += fdb_->learn(10, mac(100 + i), 1, 0) == LearnResult::refused_port_limit;
+    for (std::uint32_t i = 0; i < 40; ++i) refused += fdb_->learn(10, mac(100 + i), 1, Time{0}) == LearnResult::refused_port_limit;
     EXPECT_EQ(refused, 40u - 16u);
     EXPECT_EQ(fdb_->dynamic_on_port(1), 16u);
-    EXPECT_EQ(fdb_->learn(10, mac(7), 2, 0), LearnResult::learned);
+    EXPECT_EQ(fdb_->learn(10, mac(7), 2, Time{0}), LearnResult::learned);
     EXPECT_EQ(fdb_->stats().refused_port_limit, refused);
 }
 
@@ -88,15 +88,15 @@ protected:
 
 TEST_F(TinyUcastFdb, a_full_table_refuses_without_evicting_static_entries) {
     ASSERT_EQ(fdb_->add_static(1, mac(1000), 0), FdbStatus::ok);
-    for (std::uint32_t i = 0; i < 7; ++i) ASSERT_EQ(fdb_->learn(1, mac(i), static_cast<PortId>(i % 3), 0), LearnResult::learned);
-    EXPECT_EQ(fdb_->learn(1, mac(50), 4, 0), LearnResult::refused_table_full);
+    for (std::uint32_t i = 0; i < 7; ++i) ASSERT_EQ(fdb_->learn(1, mac(i), static_cast<PortId>(i % 3), Time{0}), LearnResult::learned);
+    EXPECT_EQ(fdb_->learn(1, mac(50), 4, Time{0}), LearnResult::refused_table_full);
     EXPECT_EQ(fdb_->lookup(1, mac(1000)), PortId{0});
     EXPECT_EQ(fdb_->add_static(1, mac(51), 0), FdbStatus::table_full);
     EXPECT_EQ(fdb_->stats().refused_table_full, 1u);
 }
 
 TEST_F(UcastFdbTest, idle_entries_age_out_after_max_age) {
-    fdb_->learn(10, mac(1), 3, 0);
+    fdb_->learn(10, mac(1), 3, Time{0});
     fdb_->learn(10, mac(2), 3, 100 * kSecond);
     EXPECT_EQ(fdb_->next_deadline(), 300 * kSecond);
     EXPECT_EQ(fdb_->age(299 * kSecond), 0u);
@@ -109,7 +109,7 @@ TEST_F(UcastFdbTest, idle_entries_age_out_after_max_age) {
 }
 
 TEST_F(UcastFdbTest, traffic_seen_by_a_worker_keeps_an_entry_alive) {
-    fdb_->learn(10, mac(1), 3, 0);
+    fdb_->learn(10, mac(1), 3, Time{0});
     UnicastFdb::Entry* e = fdb_->find(10, mac(1));
     ASSERT_NE(e, nullptr);
     UnicastFdb::touch(*e, 250 * kSecond);  // the worker's relaxed store
@@ -119,10 +119,10 @@ TEST_F(UcastFdbTest, traffic_seen_by_a_worker_keeps_an_entry_alive) {
 }
 
 TEST_F(UcastFdbTest, flush_by_port_and_by_vlan) {
-    fdb_->learn(10, mac(1), 1, 0);
-    fdb_->learn(10, mac(2), 2, 0);
-    fdb_->learn(20, mac(3), 1, 0);
-    fdb_->learn(20, mac(4), 2, 0);
+    fdb_->learn(10, mac(1), 1, Time{0});
+    fdb_->learn(10, mac(2), 2, Time{0});
+    fdb_->learn(20, mac(3), 1, Time{0});
+    fdb_->learn(20, mac(4), 2, Time{0});
     EXPECT_EQ(fdb_->flush_port(1), 2u);
     EXPECT_EQ(fdb_->lookup(10, mac(2)), PortId{2});
     EXPECT_EQ(fdb_->flush_vlan(20), 1u);
@@ -132,7 +132,7 @@ TEST_F(UcastFdbTest, flush_by_port_and_by_vlan) {
 }
 
 TEST_F(UcastFdbTest, bulk_lookup_agrees_with_single_lookups) {
-    for (std::uint32_t i = 0; i < 10; ++i) fdb_->learn(1, mac(i), static_cast<PortId>(i), 0);
+    for (std::uint32_t i = 0; i < 10; ++i) fdb_->learn(1, mac(i), static_cast<PortId>(i), Time{0});
     VlanId vids[32];
     MacAddr macs[32];
     const MacAddr* mp[32];
@@ -174,7 +174,7 @@ TEST(UcastFdbConcurrency, reader_only_ever_sees_a_published_port) {
         } else {
             const auto port = static_cast<PortId>(k % 32 + (rng() % 2) * 32);
             const bool ok = retry_while_reclaiming(fdb, [&] {
-                return fdb.learn(1, mac(k), port, static_cast<Nanos>(i)) != LearnResult::refused_table_full;
+                return fdb.learn(1, mac(k), port, Time(i)) != LearnResult::refused_table_full;
             });
             refused += !ok;
         }
