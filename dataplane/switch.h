@@ -91,6 +91,8 @@ public:
 private:
     Config cfg_;
     std::vector<unsigned> lcores_;
+    // Written by: main and the signal handler (stop()). Read by: workers and
+    // the control thread once per iteration, relaxed: they stop within one.
     std::atomic<bool> stop_{false};
     Clock clock_;
     Ports ports_;

@@ -9,9 +9,9 @@
 namespace l2snoop {
 
 namespace {
-constexpr Duration kLearnRefresh = 1s;          // a confirmed source skips lookups for 1 s
-constexpr std::uint64_t kToken = 1'000'000'000;   // one punted frame, in the buckets' scaled tokens
-constexpr unsigned kPrefetchAhead = 4;            // frames whose headers are fetched ahead of the chain pass
+constexpr Duration kLearnRefresh = 1s;           // a confirmed source skips lookups for 1 s
+constexpr std::uint64_t kToken = 1'000'000'000;  // one punted frame, in the buckets' scaled tokens
+constexpr unsigned kPrefetchAhead = 4;           // frames whose headers are fetched ahead of the chain pass
 enum Kind : std::uint8_t { kGone, kMcast, kCached, kUnicast, kFlood };
 }  // namespace
 
@@ -127,7 +127,7 @@ void Worker::learn_lookup(PortId in, VlanId vid, const std::uint8_t* src, std::u
         bump(c_.learn_ring_full);
 }
 
-void Worker::punt(PortId in, VlanId vid, const ParsedFrame& f, rte_mbuf* m, Time) {
+void Worker::punt(PortId in, VlanId vid, const ParsedFrame& f, rte_mbuf* m) {
     if (tokens_[in] < kToken) {
         bump(c_.drops[in][static_cast<int>(Drop::punt_rate)]);
         rte_pktmbuf_free(m);
@@ -135,8 +135,7 @@ void Worker::punt(PortId in, VlanId vid, const ParsedFrame& f, rte_mbuf* m, Time
     }
     tokens_[in] -= kToken;
     // What the control thread needs of the parse travels with the frame.
-    PuntedFrame pf{m,          in,          vid,           f.control, arrival(f, vid), f.ttl, f.router_alert,
-                         f.l4_offset, f.l4_length, f.src,         f.group};
+    PuntedFrame pf{m, in, vid, f.control, arrival(f, vid), f.ttl, f.router_alert, f.l4_offset, f.l4_length, f.src, f.group};
     if (rte_ring_sp_enqueue_elem(punt_, &pf, sizeof pf) != 0) {
         bump(c_.drops[in][static_cast<int>(Drop::punt_ring_full)]);
         rte_pktmbuf_free(m);
@@ -235,7 +234,7 @@ void Worker::process_burst(PortId in, rte_mbuf** pkts, unsigned n) {
         fr.vid = *vid;
         learn(in, *vid, f.src_mac.b.data(), now);
         if (f.cls == FrameClass::control) {
-            punt(in, *vid, f, m, now);
+            punt(in, *vid, f, m);
             continue;
         }
         if (f.cls == FrameClass::mcast_data) {

@@ -75,7 +75,7 @@ public:
 
 private:
     void process_burst(PortId in, rte_mbuf** pkts, unsigned n);
-    void punt(PortId in, VlanId vid, const ParsedFrame& f, rte_mbuf* m, Time now);
+    void punt(PortId in, VlanId vid, const ParsedFrame& f, rte_mbuf* m);
     void send_handed();
     // Source learning for a frame from `src` (6 bytes) on `in` in `vid`.
     void learn(PortId in, VlanId vid, const std::uint8_t* src, Time now);
