@@ -17,7 +17,8 @@
 # shows who receives the streams, the switch's group and router tables, a
 # tagged stream entering on the trunk, then a leave and the prune. It cleans up
 # after itself, also on Ctrl-C. `--tap` prints the checks as TAP (the
-# end-to-end test uses it).
+# end-to-end test uses it). L2SNOOP_LCORES=0-1 runs it with two workers
+# (every port has one queue: the workers share it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -90,7 +91,7 @@ for i in "${!HOSTS[@]}"; do
   vdevs+=("--vdev=net_af_packet$i,iface=$TAG-p$i")
   if [ "${VLANS[$i]}" = trunk ]; then ports+=(--port "$i:trunk:10,20"); else ports+=(--port "$i:access:${VLANS[$i]}"); fi
 done
-"$BIN" -l 0 --no-huge -m 512 --no-pci --file-prefix "$PREFIX" "${vdevs[@]}" --log-level='*:warning' -- \
+"$BIN" -l "${L2SNOOP_LCORES:-0}" --no-huge -m 512 --no-pci --file-prefix "$PREFIX" "${vdevs[@]}" --log-level='*:warning' -- \
   "${ports[@]}" --querier on --querier-address 10=10.10.0.254 --querier-address 20=10.20.0.254 \
   --query-interval 20s --query-response-interval 2s --last-member-query-interval 200ms \
   >"$WORK/switch.log" 2>&1 &
