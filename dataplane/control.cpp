@@ -27,10 +27,7 @@ bool ControlPlane::init(const std::vector<Worker*>& workers, const QueueMap& map
 
     switch_mac_ = ports_.ids().empty() ? MacAddr{} : ports_.mac(ports_.ids()[0]);
     switch_mac_.b[0] = (switch_mac_.b[0] | 0x02) & 0xfe;  // locally administered, unicast
-    // MLD queries need a link-local source: the switch MAC's modified EUI-64 (RFC 4291 App. A).
-    const auto& m = switch_mac_.b;
-    snooper_.set_default_querier_address6(Ipv6Addr{{0xfe, 0x80, 0, 0, 0, 0, 0, 0, static_cast<std::uint8_t>(m[0] ^ 0x02), m[1],
-                                                    m[2], 0xff, 0xfe, m[3], m[4], m[5]}});
+    snooper_.set_switch_mac(switch_mac_);
 
     // Each VLAN's members and untagged egress ports: vid -> (members, untagged).
     std::map<VlanId, std::pair<PortSet, PortSet>> vl;

@@ -171,6 +171,14 @@ Disposition Snooper::on_message(PortId port, VlanId vid, const Message& msg, con
     switch (msg.type) {
         case MessageType::query:
             ++counters_.queries;
+            // A query from a port that may not have a router (--no-router-learning)
+            // is a host's: it takes no part in the election, its QRV/QQI are not
+            // adopted, and it goes nowhere (a lower address would silence the
+            // real querier on the other ports).
+            if (cfg_.no_router_learning.contains(port)) {
+                ++counters_.ignored_guarded_queries;
+                return {};
+            }
             on_query(port, vid, msg, src, now, out);
             return {flood};  // queries are flooded in the VLAN (RFC 4541 §2.1.1-1)
         case MessageType::report:
@@ -248,10 +256,13 @@ void Snooper::on_query(PortId port, VlanId vid, const Message& m, const IpAddr& 
         ++counters_.queries_from_zero;
         fs.proxy_query_until = now + T.other_querier_interval;
     } else {
-        if (!cfg_.no_router_learning.contains(port)) fs.learned_routers[port] = now + T.router_timeout;
+        fs.learned_routers[port] = now + T.router_timeout;
         // Election: the lowest address wins (RFC 3376 §6.6.2, RFC 3810 §7.6.2).
-        // Our 0.0.0.0 / :: proxy address never competes.
-        const bool they_win = fs.address.is_unspecified() || src < fs.address;
+        // We take part only as a querier candidate (--querier on, with an
+        // address): otherwise the elected querier is the lowest heard, whatever
+        // our own (MLD's is always our link-local). A 0.0.0.0 / :: address never competes.
+        const bool candidate = cfg_.querier && v.snooping && !fs.address.is_unspecified();
+        const bool they_win = !candidate || src < fs.address;
         if (they_win) {
             if (fs.is_querier) ++counters_.elections_lost;
             fs.is_querier = false;

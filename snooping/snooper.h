@@ -90,6 +90,7 @@ struct SnoopCounters {
     std::uint64_t truncated_records = 0;        // records/sources beyond the caps
     std::uint64_t ignored_snooping_off = 0;     // messages in a VLAN without snooping
     std::uint64_t queries_from_zero = 0;        // proxy queries (never elected, no router port)
+    std::uint64_t ignored_guarded_queries = 0;  // queries on --no-router-learning ports: no election, not forwarded
     std::uint64_t elections_lost = 0, elections_won = 0;
 };
 
@@ -120,10 +121,15 @@ class Snooper {
 public:
     explicit Snooper(SnoopConfig cfg);
 
-    // The MLD querier's source where no --querier-address names one: set by
-    // the switch, before add_vlan, to its EUI-64 link-local (hosts ignore MLD
-    // queries from anything but a link-local, RFC 3810 §5.1.14). Default ::.
-    void set_default_querier_address6(const Ipv6Addr& a) { default_querier6_ = a; }
+    // The switch's own MAC, before add_vlan: the MLD querier's source where no
+    // --querier-address names one is its modified EUI-64 link-local (hosts
+    // ignore MLD queries from anything but a link-local, RFC 3810 §5.1.14;
+    // RFC 4291 App. A). Without it: ::. The switch and the tests both call it.
+    void set_switch_mac(const MacAddr& mac) { default_querier6_ = eui64_link_local(mac); }
+    static Ipv6Addr eui64_link_local(const MacAddr& m) {
+        return Ipv6Addr{{0xfe, 0x80, 0, 0, 0, 0, 0, 0, static_cast<std::uint8_t>(m.b[0] ^ 0x02), m.b[1], m.b[2], 0xff,
+                         0xfe, m.b[3], m.b[4], m.b[5]}};
+    }
 
     // VLAN set-up (control plane configuration, not protocol input).
     void add_vlan(VlanId vid, PortSet members, bool snooping, Time now, Actions& out);

@@ -20,10 +20,16 @@ inline IpAddr S4(int x) { return Ipv4Addr{{192, 0, 2, static_cast<std::uint8_t>(
 inline IpAddr S6(int x) { return *IpAddr::parse(("2001:db8:1::" + std::to_string(x)).c_str()); }
 
 inline constexpr VlanId kVlan = 10;
+// The switch's MAC as the switch derives it (locally administered, unicast):
+// its MLD link-local is fe80::ff:fe00:fe.
+inline const MacAddr kSwitchMac{{0x02, 0, 0, 0, 0, 0xfe}};
 
 class Harness {
 public:
+    // Configures the engine exactly as the switch's control thread does
+    // (dataplane/control.cpp): its MAC, its ports' links, then the VLAN.
     explicit Harness(SnoopConfig cfg = {}, PortSet members = PortSet::first(4)) : s(std::move(cfg)) {
+        s.set_switch_mac(kSwitchMac);
         for (PortId p : members) s.set_port_up(p, true, now, out);
         s.add_vlan(kVlan, members, true, now, out);
         run_timers();

@@ -372,3 +372,76 @@ TEST(Config, group_prefixes_match_by_bits) {
 
 }  // namespace
 }  // namespace l2snoop::test
+
+namespace l2snoop::test {
+namespace {
+
+QuerierView view(const std::vector<QuerierView>& v, IpFamily f) {
+    for (const auto& q : v)
+        if (q.family == f) return q;
+    throw std::runtime_error("no querier view");
+}
+
+// ---- querier recognition when we are not a candidate (issue 12, bug 1) ----
+
+TEST(Querier, an_mld_querier_above_our_link_local_is_recognised_when_we_are_not_querier) {
+    SnoopConfig c;
+    c.no_querier_policy = NoQuerierPolicy::flood;
+    Harness h(c);  // --querier off; our MLD address is still the switch's link-local fe80::ff:fe00:fe
+    ASSERT_TRUE(h.flooding[IpFamily::v6]) << "no querier yet";
+    const IpAddr router = A("fe80::a00:27ff:fe00:1");  // above ours
+    ASSERT_LT(IpAddr(Snooper::eui64_link_local(kSwitchMac)), router);
+    Message q = query(IpFamily::v6, 2);
+    q.qrv = 3;
+    q.qqi = 60s;
+    h.rx(R, q, router);
+    const QuerierView v = view(h.s.queriers(h.now), IpFamily::v6);
+    EXPECT_FALSE(v.we_are_querier);
+    EXPECT_TRUE(v.querier_present);
+    EXPECT_EQ(v.querier, router);
+    EXPECT_FALSE(h.flooding[IpFamily::v6]) << "a querier is heard: stop flooding IPv6";
+    // Its QRV 3 and QQI 60 s are adopted: membership interval 3 x 60 + 10 = 190 s.
+    const IpAddr g6 = A("ff0e::1");
+    h.rx(H1, v3(IS_EX, g6));
+    h.advance(189s);
+    EXPECT_TRUE(h.fwd(g6).has_value());
+    h.advance(2s);
+    EXPECT_FALSE(h.fwd(g6).has_value()) << "the adopted interval, not the configured 260 s";
+}
+
+TEST(Querier, an_igmp_querier_above_our_address_is_recognised_with_querier_off) {
+    SnoopConfig c = querier_on("10.0.0.1");
+    c.querier = false;  // --querier-address given, --querier off
+    Harness h(c);
+    h.rx(R, query(IpFamily::v4, 3), A("10.0.0.9"));
+    const QuerierView v = view(h.s.queriers(h.now), IpFamily::v4);
+    EXPECT_TRUE(v.querier_present);
+    EXPECT_EQ(v.querier, A("10.0.0.9"));
+}
+
+TEST(Querier, as_a_candidate_we_still_win_against_a_higher_address) {
+    Harness h(querier_on("10.0.0.1"));
+    h.rx(R, query(IpFamily::v4, 3), A("10.0.0.9"));
+    EXPECT_TRUE(view(h.s.queriers(h.now), IpFamily::v4).we_are_querier);
+}
+
+// ---- guarded ports (issue 12, bug 4) ----
+
+TEST(Querier, a_query_on_a_guarded_port_neither_elects_nor_sets_timers_and_goes_nowhere) {
+    SnoopConfig c = querier_on("10.0.0.5");
+    c.no_router_learning = PortSet::of({H1});
+    Harness h(c);
+    Message rogue = query(IpFamily::v4, 3);
+    rogue.qrv = 1;
+    rogue.qqi = 1s;
+    const Disposition d = h.rx(H1, rogue, A("10.0.0.1"));  // lower than ours: it would win
+    EXPECT_TRUE(d.forward.empty()) << "not flooded to the hosts and routers behind the other ports";
+    EXPECT_TRUE(view(h.s.queriers(h.now), IpFamily::v4).we_are_querier);
+    EXPECT_EQ(h.s.counters().ignored_guarded_queries, 1u);
+    h.rx(H2, v2_report(G));
+    h.advance(259s);
+    EXPECT_TRUE(h.fwd(G).has_value()) << "QRV 1 / QQIC 1 not adopted: the membership interval stays 260 s";
+}
+
+}  // namespace
+}  // namespace l2snoop::test
