@@ -6,6 +6,7 @@
 #include <rte_lcore.h>
 #include <rte_pdump.h>
 
+#include <atomic>
 #include <csignal>
 #include <memory>
 #include <cstdio>
@@ -21,14 +22,13 @@ using namespace l2snoop;
 
 namespace {
 
-std::atomic<bool> g_signalled{false};
-Switch* g_sw = nullptr;
+// Set by SIGINT/SIGTERM, read by the switch's threads (Switch::stop_on) and
+// main. A lock-free atomic of static storage: the handler may run at any
+// moment, on any thread, and touches nothing else (async-signal-safe).
+std::atomic<bool> g_stop{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
 
-// The handler only sets flags (l2fwd, minus volatile and printf).
-void on_signal(int) {
-    g_signalled.store(true);
-    if (g_sw) g_sw->stop();
-}
+void on_signal(int) { g_stop.store(true, std::memory_order_relaxed); }
 
 int worker_main(void* arg) {
     auto* sw = static_cast<Switch*>(arg);
@@ -64,6 +64,10 @@ void print_summary(const Switch& sw) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // From the start a signal stops l2snoop cleanly at whatever stage it is in
+    // (the stages below check the flag or hand it to the switch's threads).
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
     const int eal = rte_eal_init(argc, argv);
     if (eal < 0) {
         std::fprintf(stderr, "l2snoop: EAL initialisation failed: %s\n", rte_strerror(rte_errno));
@@ -105,12 +109,10 @@ int main(int argc, char** argv) {
         rte_eal_cleanup();
         return 2;
     }
+    sw->stop_on(g_stop);
     register_telemetry(sw);
     // dpdk-dumpcap support; needs the multi-process shared config (hugepages).
     if (rte_pdump_init() != 0) L2S_LOG(dataplane, INFO, "packet capture (dpdk-dumpcap) unavailable: %s\n", rte_strerror(rte_errno));
-    g_sw = sw;
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
     if (!sw->start_control_thread(error)) {
         std::fprintf(stderr, "l2snoop: %s\n", error.c_str());
         return 1;
@@ -122,7 +124,7 @@ int main(int argc, char** argv) {
         down.clear();
         for (PortId p : ports)
             if (!sw->port_up(p)) down += " " + std::to_string(p);
-        if (down.empty() || g_signalled.load()) break;
+        if (down.empty() || g_stop.load()) break;
         rte_delay_ms(100);
     }
     std::printf("l2snoop: ready: %zu ports, %u workers (lcores", ports.size(), workers);
@@ -136,8 +138,7 @@ int main(int argc, char** argv) {
     sw->stop();
     sw->stop_ports();
     print_summary(*sw);
-    register_telemetry(nullptr);  // callbacks answer empty from now on
-    g_sw = nullptr;
+    register_telemetry(nullptr);  // waits for callbacks in flight; later ones answer -1
     owned.reset();
     rte_eal_cleanup();
     return 0;

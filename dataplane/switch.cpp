@@ -150,7 +150,7 @@ bool Switch::start_control_thread(std::string& error) {
 }
 
 void Switch::stop() {
-    stop_.store(true);
+    stop_->store(true);
     if (control_started_) {
         pthread_join(control_thread_, nullptr);
         control_started_ = false;

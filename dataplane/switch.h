@@ -53,13 +53,17 @@ public:
     unsigned control_iteration() { return control_->iteration(); }
     // The worker loop for rte_eal_remote_launch / the main lcore.
     int worker_loop(unsigned w) {
-        workers_[w]->run(stop_);
+        workers_[w]->run(*stop_);
         return 0;
     }
     // The control thread (rte_ctrl_thread_create); sleeps when idle.
     bool start_control_thread(std::string& error);
+    // Stops on `flag` too (main's signal flag: a signal handler may set it at
+    // any moment, so it outlives the switch). Before the threads start.
+    void stop_on(std::atomic<bool>& flag) { stop_ = &flag; }
+    // Workers and the control thread stop, the control thread is joined (main thread).
     void stop();
-    bool stopping() const { return stop_.load(std::memory_order_relaxed); }
+    bool stopping() const { return stop_->load(std::memory_order_relaxed); }
     void stop_ports() { ports_.stop(); }
 
     Time now() const { return clock_.now(); }
@@ -91,9 +95,11 @@ public:
 private:
     Config cfg_;
     std::vector<unsigned> lcores_;
-    // Written by: main and the signal handler (stop()). Read by: workers and
-    // the control thread once per iteration, relaxed: they stop within one.
-    std::atomic<bool> stop_{false};
+    // Written by: main (stop()) or, through stop_on(), a signal handler. Read
+    // by: workers and the control thread once per iteration, relaxed: they
+    // stop within one.
+    std::atomic<bool> own_stop_{false};
+    std::atomic<bool>* stop_ = &own_stop_;
     Clock clock_;
     Ports ports_;
     QueueMap map_;

@@ -2,6 +2,8 @@
 
 #include <rte_telemetry.h>
 
+#include <mutex>
+#include <shared_mutex>
 #include <string>
 
 #include "dataplane/switch.h"
@@ -10,6 +12,10 @@ namespace l2snoop {
 
 namespace {
 
+// Written by: main (register_telemetry), under the exclusive lock. Read by:
+// the telemetry threads' callbacks, under the shared lock for the whole call,
+// so once register_telemetry(nullptr) returns no callback uses the switch.
+std::shared_mutex g_mu;
 Switch* g_switch = nullptr;
 
 std::string ms(Duration d) { return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()); }
@@ -144,16 +150,35 @@ int cmd_ports(const char*, const char* params, rte_tel_data* d) {
     return 0;
 }
 
+// Every command: the switch, if there is one, held for the whole call; no
+// exception leaves a telemetry thread (a failed allocation answers -1).
+template <int (*Command)(const char*, const char*, rte_tel_data*)>
+int guarded(const char* cmd, const char* params, rte_tel_data* d) {
+    std::shared_lock lock(g_mu);
+    if (g_switch == nullptr) return -1;
+    try {
+        return Command(cmd, params, d);
+    } catch (...) {
+        return -1;
+    }
+}
+
 }  // namespace
 
 void register_telemetry(Switch* sw) {
-    g_switch = sw;
-    rte_telemetry_register_cmd("/l2snoop/stats", cmd_stats, "Per-port counters and drops by reason, snooping counters");
-    rte_telemetry_register_cmd("/l2snoop/mdb", cmd_mdb, "Memberships: VLAN, group, port, mode, timers, sources");
-    rte_telemetry_register_cmd("/l2snoop/routers", cmd_routers, "Multicast router ports per VLAN and family");
-    rte_telemetry_register_cmd("/l2snoop/querier", cmd_querier, "Elected querier per VLAN and family");
-    rte_telemetry_register_cmd("/l2snoop/fdb", cmd_fdb, "Unicast MAC table");
-    rte_telemetry_register_cmd("/l2snoop/ports", cmd_ports, "Ports: link, mode, VLANs");
+    {
+        std::unique_lock lock(g_mu);  // waits for the callbacks in flight
+        g_switch = sw;
+    }
+    static bool registered = false;  // main thread only
+    if (registered || sw == nullptr) return;
+    registered = true;
+    rte_telemetry_register_cmd("/l2snoop/stats", guarded<cmd_stats>, "Per-port counters and drops by reason, snooping counters");
+    rte_telemetry_register_cmd("/l2snoop/mdb", guarded<cmd_mdb>, "Memberships: VLAN, group, port, mode, timers, sources");
+    rte_telemetry_register_cmd("/l2snoop/routers", guarded<cmd_routers>, "Multicast router ports per VLAN and family");
+    rte_telemetry_register_cmd("/l2snoop/querier", guarded<cmd_querier>, "Elected querier per VLAN and family");
+    rte_telemetry_register_cmd("/l2snoop/fdb", guarded<cmd_fdb>, "Unicast MAC table");
+    rte_telemetry_register_cmd("/l2snoop/ports", guarded<cmd_ports>, "Ports: link, mode, VLANs");
 }
 
 }  // namespace l2snoop

@@ -5,6 +5,7 @@
 
 namespace l2snoop {
 class Switch;
-// Registers the commands; `sw` must outlive the EAL.
+// Registers the commands (once) and points them at `sw`; null detaches them,
+// waiting for callbacks in flight: after it returns, `sw` may be destroyed.
 void register_telemetry(Switch* sw);
 }  // namespace l2snoop
