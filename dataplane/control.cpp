@@ -58,6 +58,18 @@ bool ControlPlane::init(const std::vector<Worker*>& workers, const QueueMap& map
                     std::to_string(key.first) + " has no port";
             return false;
         }
+    for (const auto& [key, port] : cfg_.static_macs) {
+        const std::string what = "--static-mac " + std::to_string(key.first) + ":" + key.second.to_string() + ":" +
+                                 std::to_string(port) + ": ";
+        if (!vlans_.members(key.first).contains(port)) {
+            error = what + "port " + std::to_string(port) + " is not in VLAN " + std::to_string(key.first);
+            return false;
+        }
+        if (const FdbStatus st = ufdb_.add_static(key.first, key.second, port); st != FdbStatus::ok) {
+            error = what + std::string(to_string(st)) + " (raise --fdb-size)";
+            return false;
+        }
+    }
     apply(actions_);
     if (ctl_.fdb_errors != 0) {  // nothing is learned yet: the static groups did not fit
         error = "--static-group: multicast FDB full (raise --mdb-size)";

@@ -218,6 +218,8 @@ private:
         many("report-flood-ports", "P,P,...: also receive IGMP/MLD reports and leaves (default: router ports only)");
         many("allow-groups", "P:PREFIX[,PREFIX...]: groups a port may join (e.g. 1:239.1.0.0/16)");
         many("flood-link-scope6", "VID: flood ff02::/16 groups instead of snooping them");
+        many("static-mac", "VID:MAC:P: a unicast MAC that stays on port P, never learned elsewhere nor aged "
+                           "(e.g. 10:02:00:00:00:00:01:3)");
         many("static-group", "VID:GROUP:P[,P...]: static membership (e.g. 10:239.1.1.1:2,3; IPv6 groups in brackets: 10:[ff0e::1]:2)");
         number<std::uint32_t>("punt-burst", c.punt_burst, 1, 1000000, "control frames a port may send back to back");
         choice("unregistered", c.unregistered,
@@ -301,6 +303,14 @@ void apply_lists(const po::variables_map& vm, Config& c) {
         }
     }
     for (const auto& s : list("flood-link-scope6")) c.snoop.flood_link_scope6[vid(s, "flood-link-scope6")] = true;
+    for (const auto& s : list("static-mac")) {
+        const auto c1 = s.find(':');
+        const auto c2 = s.rfind(':');
+        if (c1 == std::string::npos || c2 == c1) throw Bad{"--static-mac: '" + s + "' is not VID:MAC:P"};
+        const auto mac = MacAddr::parse(s.substr(c1 + 1, c2 - c1 - 1));
+        if (!mac || mac->is_multicast()) throw Bad{"--static-mac: '" + s.substr(c1 + 1, c2 - c1 - 1) + "' is not a unicast MAC"};
+        c.static_macs[{vid(s.substr(0, c1), "static-mac"), *mac}] = port(s.substr(c2 + 1), "static-mac");
+    }
     for (const auto& s : list("static-group")) {
         const std::string usage = "--static-group: '" + s + "' is not VID:GROUP:P[,P...]";
         const auto c1 = s.find(':');

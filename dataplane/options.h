@@ -38,6 +38,8 @@ struct Config {
     // (like `bridge mdb add ... permanent`).
     std::map<std::pair<VlanId, IpAddr>, PortSet> static_groups;
     UnregisteredPolicy unregistered = UnregisteredPolicy::flood;
+    // Static unicast MACs (VLAN, MAC) -> port: never learned elsewhere, never aged.
+    std::map<std::pair<VlanId, MacAddr>, PortId> static_macs;
 
     // Engine.
     std::uint32_t mdb_size = 16384;

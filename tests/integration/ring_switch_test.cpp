@@ -577,6 +577,37 @@ TEST_F(RingSwitch, a_station_moving_ports_is_relearned_despite_the_learning_cach
     }
 }
 
+TEST_F(RingSwitch, a_static_mac_forwards_without_learning_and_never_moves) {
+    const MacAddr mac{{0x02, 0, 0, 0, 0, 0xaa}};
+    Config c = access_all();
+    c.static_macs[{1, mac}] = 3;
+    start(c);
+    auto to = udp4_frame(ip4("224.0.0.251"), ip4("192.0.2.1"));
+    std::copy(mac.b.begin(), mac.b.end(), to.begin());
+    inject(0, to);
+    work();
+    EXPECT_EQ(receivers(to), std::vector<unsigned>{3}) << "known from the start: not flooded";
+    auto from = udp4_frame(ip4("224.0.0.251"), ip4("192.0.2.1"));
+    std::copy(mac.b.begin(), mac.b.end(), from.begin() + 6);
+    inject(1, from);  // the same MAC appears on port 1
+    run();
+    drain_all();
+    inject(0, to);
+    work();
+    EXPECT_EQ(receivers(to), std::vector<unsigned>{3}) << "a static entry does not move";
+}
+
+TEST_F(RingSwitch, a_static_mac_on_a_port_outside_its_vlan_is_refused) {
+    ports_ = std::make_unique<RingPorts>();
+    Config c = access_all();
+    c.static_macs[{20, MacAddr{{0x02, 0, 0, 0, 0, 0xaa}}}] = 3;  // port 3 is in VLAN 1 only
+    Switch sw(std::move(c), ports_->ids, 1);
+    std::string err;
+    EXPECT_FALSE(sw.init(err));
+    EXPECT_NE(err.find("--static-mac 20:02:00:00:00:00:aa:3: port 3 is not in VLAN 20"), std::string::npos) << err;
+    sw.stop_ports();
+}
+
 TEST_F(RingSwitch, unicast_follows_the_learned_port) {
     start(access_all());
     auto from_a = udp4_frame(ip4("224.0.0.251"), ip4("192.0.2.1"));

@@ -133,6 +133,15 @@ TEST(Options, static_groups_for_both_families) {
     EXPECT_FALSE(parse({"--static-group", "10:239.1.1.1"}).config);
 }
 
+TEST(Options, static_macs_take_vid_mac_port) {
+    const auto r = parse({"--static-mac", "10:02:00:00:00:00:01:3"});
+    ASSERT_TRUE(r.config) << r.error;
+    EXPECT_EQ(r.config->static_macs.at({10, *MacAddr::parse("02:00:00:00:00:01")}), 3);
+    EXPECT_NE(parse({"--static-mac", "10:01:00:5e:00:00:01:3"}).error.find("not a unicast MAC"), std::string::npos);
+    EXPECT_NE(parse({"--static-mac", "10:02:00:00:00:00:01"}).error.find("--static-mac"), std::string::npos);
+    EXPECT_NE(parse({"--static-mac", "5000:02:00:00:00:00:01:3"}).error.find("--static-mac"), std::string::npos);
+}
+
 TEST(Options, help_is_available) {
     const auto r = parse({"--help"});
     EXPECT_NE(r.help.find("--fast-leave"), std::string::npos);
