@@ -225,9 +225,12 @@ private:
         choice("unregistered", c.unregistered,
                "where multicast to unregistered groups goes: flood (every port of the VLAN), router (router ports "
                "and --flood-ports), drop (--flood-ports only, not even router ports: against RFC 4541 2.1.2(1))");
-        number<std::uint32_t>("max-groups", sn.max_groups, 0, 1u << 24, "memberships in all (0: unlimited)");
-        number<std::uint32_t>("max-groups-per-port", sn.max_groups_per_port, 0, 1u << 24, "0: unlimited");
-        number<std::uint32_t>("max-groups-per-vlan", sn.max_groups_per_vlan, 0, 1u << 24, "0: unlimited");
+        number<std::uint32_t>("max-groups", sn.max_groups, 0, 1u << 24,
+                              "groups (VLAN, group) over all VLANs, however many ports joined each (0: unlimited)");
+        number<std::uint32_t>("max-groups-per-port", sn.max_groups_per_port, 0, 1u << 24,
+                              "groups one port may join (0: unlimited)");
+        number<std::uint32_t>("max-groups-per-vlan", sn.max_groups_per_vlan, 0, 1u << 24,
+                              "groups in one VLAN (0: unlimited)");
         choice("group-limit-action", sn.limit_action, "deny|replace: what a join over a limit does");
         number<std::uint32_t>("mdb-size", c.mdb_size, 16, 1u << 22, "multicast FDB groups");
         number<std::uint32_t>("mdb-sources", c.mdb_sources, 16, 1u << 22, "multicast FDB (S,G) entries");
@@ -364,6 +367,50 @@ std::optional<Duration> parse_duration(const std::string& text) {
     if (unit == "m") return minutes(v);
     if (unit == "h") return hours(v);
     return std::nullopt;
+}
+
+std::string check_against_ports(const Config& c, const std::vector<PortId>& ports) {
+    PortSet exist;
+    for (PortId p : ports) exist.add(p);
+    const auto no_port = [&](const std::string& opt, PortId p) {
+        return "--" + opt + ": port " + std::to_string(p) + ": no such DPDK port (" + std::to_string(ports.size()) +
+               " found)";
+    };
+    for (const auto& [p, pc] : c.ports)
+        if (!exist.contains(p)) return no_port("port", p);
+    const std::pair<const char*, PortSet> sets[] = {
+        {"fast-leave", c.snoop.fast_leave},           {"router-ports", c.snoop.static_router_ports},
+        {"no-router-learning", c.snoop.no_router_learning}, {"flood-ports", c.flood_ports},
+        {"report-flood-ports", c.snoop.report_flood_ports},
+    };
+    for (const auto& [opt, set] : sets)
+        for (PortId p : set - exist) return no_port(opt, p);
+    for (const auto& [p, prefixes] : c.snoop.allowed_groups)
+        if (!exist.contains(p)) return no_port("allow-groups", p);
+    for (const auto& [key, ps] : c.static_groups)
+        for (PortId p : ps - exist) return no_port("static-group", p);
+    for (const auto& [key, p] : c.static_macs)
+        if (!exist.contains(p)) return no_port("static-mac", p);
+    // VLANs: those some port carries.
+    const auto carried = [&](VlanId v) {
+        return std::any_of(ports.begin(), ports.end(), [&](PortId p) { return c.port(p).carries(v); });
+    };
+    const auto no_vlan = [](const std::string& opt, VlanId v) {
+        return "--" + opt + ": VLAN " + std::to_string(v) + " is on no port";
+    };
+    for (const auto& [v, on] : c.vlan_snooping)
+        if (!carried(v)) return no_vlan("vlan-snooping", v);
+    for (const auto& [v, a] : c.snoop.querier_address4)
+        if (!carried(v)) return no_vlan("querier-address", v);
+    for (const auto& [v, a] : c.snoop.querier_address6)
+        if (!carried(v)) return no_vlan("querier-address", v);
+    for (const auto& [v, on] : c.snoop.flood_link_scope6)
+        if (!carried(v)) return no_vlan("flood-link-scope6", v);
+    for (const auto& [key, ps] : c.static_groups)
+        if (!carried(key.first)) return no_vlan("static-group", key.first);
+    for (const auto& [key, p] : c.static_macs)
+        if (!carried(key.first)) return no_vlan("static-mac", key.first);
+    return {};
 }
 
 ParseResult parse_options(const std::vector<std::string>& args) {

@@ -88,6 +88,11 @@ struct ParseResult {
 
 ParseResult parse_options(const std::vector<std::string>& args);
 
+// Checks `c` against the ports that exist (DPDK's port ids): every option
+// naming a port names one of them, every option naming a VLAN names one some
+// port carries. Empty when all is well, else one line naming the option.
+std::string check_against_ports(const Config& c, const std::vector<PortId>& ports);
+
 // "125s", "500ms", "2m", "10us", "1h"; a bare number means seconds.
 std::optional<Duration> parse_duration(const std::string& text);
 

@@ -50,11 +50,7 @@ bool Switch::init(std::string& error) {
         error = "at most " + std::to_string(kMaxPorts) + " ports";
         return false;
     }
-    for (const auto& [p, pc] : cfg_.ports)
-        if (std::find(ports_.ids().begin(), ports_.ids().end(), p) == ports_.ids().end()) {
-            error = "--port " + std::to_string(p) + ": no such DPDK port (" + std::to_string(ports_.ids().size()) + " found)";
-            return false;
-        }
+    if (error = check_against_ports(cfg_, ports_.ids()); !error.empty()) return false;
     for (PortId p : ports_.ids()) admission_.set_port(p, cfg_.port(p));
 
     std::vector<PortQueues> queues;

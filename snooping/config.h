@@ -72,7 +72,7 @@ struct SnoopConfig {
     PortSet report_flood_ports;
     std::map<PortId, std::vector<GroupPrefix>> allowed_groups;  // absent port: all groups
 
-    std::uint32_t max_groups = 0;           // memberships (VLAN, group) in all; 0: unlimited
+    std::uint32_t max_groups = 0;           // groups (VLAN, group) over all VLANs; 0: unlimited
     std::uint32_t max_groups_per_port = 0;  // 0: unlimited
     std::uint32_t max_groups_per_vlan = 0;  // 0: unlimited
     LimitAction limit_action = LimitAction::deny;

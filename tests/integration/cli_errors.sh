@@ -6,7 +6,9 @@ eal=(-l 0 --no-huge -m 128 --no-pci --no-shconf --file-prefix "cli$$" --vdev=net
 cases=(
   "--querier maybe|--querier"
   "--port 0:access:5000|--port"
-  "--port 5:access:10|--port 5"
+  "--port 5:access:10|--port: port 5"
+  "--fast-leave 3|--fast-leave: port 3"
+  "--vlan-snooping 30=off|--vlan-snooping: VLAN 30 is on no port"
   "--query-interval 10s --query-response-interval 20s|--query-response-interval"
   "--no-such-option|no-such-option"
   "--config /nonexistent.ini|--config"

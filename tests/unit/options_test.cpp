@@ -142,6 +142,30 @@ TEST(Options, static_macs_take_vid_mac_port) {
     EXPECT_NE(parse({"--static-mac", "5000:02:00:00:00:00:01:3"}).error.find("--static-mac"), std::string::npos);
 }
 
+TEST(Options, every_port_and_vlan_an_option_names_must_exist) {
+    const std::vector<PortId> ports = {0, 1, 2};  // all access ports in VLAN 1 unless named
+    const auto check = [&](std::vector<std::string> args) {
+        const auto r = parse(args);
+        EXPECT_TRUE(r.config) << r.error;
+        return r.config ? check_against_ports(*r.config, ports) : std::string("parse failed");
+    };
+    EXPECT_EQ(check({"--port", "0:trunk:10,20", "--fast-leave", "1,2", "--vlan-snooping", "20=off"}), "");
+    EXPECT_EQ(check({"--port", "3:access:1"}), "--port: port 3: no such DPDK port (3 found)");
+    EXPECT_EQ(check({"--fast-leave", "1,5"}), "--fast-leave: port 5: no such DPDK port (3 found)");
+    EXPECT_EQ(check({"--router-ports", "9"}), "--router-ports: port 9: no such DPDK port (3 found)");
+    EXPECT_EQ(check({"--no-router-learning", "9"}), "--no-router-learning: port 9: no such DPDK port (3 found)");
+    EXPECT_EQ(check({"--flood-ports", "9"}), "--flood-ports: port 9: no such DPDK port (3 found)");
+    EXPECT_EQ(check({"--report-flood-ports", "9"}), "--report-flood-ports: port 9: no such DPDK port (3 found)");
+    EXPECT_EQ(check({"--allow-groups", "7:239.0.0.0/8"}), "--allow-groups: port 7: no such DPDK port (3 found)");
+    EXPECT_EQ(check({"--static-group", "1:239.1.1.1:8"}), "--static-group: port 8: no such DPDK port (3 found)");
+    EXPECT_EQ(check({"--static-mac", "1:02:00:00:00:00:01:8"}), "--static-mac: port 8: no such DPDK port (3 found)");
+    EXPECT_EQ(check({"--vlan-snooping", "30=off"}), "--vlan-snooping: VLAN 30 is on no port");
+    EXPECT_EQ(check({"--querier-address", "30=192.0.2.1"}), "--querier-address: VLAN 30 is on no port");
+    EXPECT_EQ(check({"--flood-link-scope6", "30"}), "--flood-link-scope6: VLAN 30 is on no port");
+    EXPECT_EQ(check({"--static-group", "30:239.1.1.1:1"}), "--static-group: VLAN 30 is on no port");
+    EXPECT_EQ(check({"--static-mac", "30:02:00:00:00:00:01:1"}), "--static-mac: VLAN 30 is on no port");
+}
+
 TEST(Options, help_is_available) {
     const auto r = parse({"--help"});
     EXPECT_NE(r.help.find("--fast-leave"), std::string::npos);
