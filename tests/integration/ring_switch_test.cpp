@@ -600,6 +600,7 @@ TEST_F(RingSwitch, a_static_mac_forwards_without_learning_and_never_moves) {
 TEST_F(RingSwitch, a_static_mac_on_a_port_outside_its_vlan_is_refused) {
     ports_ = std::make_unique<RingPorts>();
     Config c = access_all();
+    c.ports[2] = PortConfig{PortConfig::Mode::access, 20, {}, {}};
     c.static_macs[{20, MacAddr{{0x02, 0, 0, 0, 0, 0xaa}}}] = 3;  // port 3 is in VLAN 1 only
     Switch sw(std::move(c), ports_->ids, 1);
     std::string err;
