@@ -103,6 +103,9 @@ void ControlPlane::apply(Actions& a) {
                 r.ports.to_string().c_str());
     }
     for (const auto& f : a.flood) vlans_.set_flood_all(f.vid, f.family, f.flood);
+    for (const auto& q : a.querier)
+        L2S_LOG(snooping, WARNING, "VLAN %u: %s querier %s\n", q.vid, q.family == IpFamily::v4 ? "IGMP" : "MLD",
+                q.present ? "present" : "lost: no query heard for the other-querier-present interval; memberships will time out");
     for (const auto& s : a.send) send(s);
     a.clear();
 }

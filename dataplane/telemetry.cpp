@@ -60,7 +60,8 @@ int cmd_stats(const char*, const char* params, rte_tel_data* d) {
         {"ignored_link_local", k.ignored_link_local}, {"ignored_filtered", k.ignored_filtered},
         {"denied_limit", k.denied_limit}, {"replaced_limit", k.replaced_limit},
         {"truncated_records", k.truncated_records}, {"queries_from_zero", k.queries_from_zero},
-        {"ignored_guarded_queries", k.ignored_guarded_queries},
+        {"ignored_guarded_queries", k.ignored_guarded_queries}, {"querier_lost", k.querier_lost},
+        {"querier_found", k.querier_found}, {"elections_won", k.elections_won}, {"elections_lost", k.elections_lost},
         {"control_frames", snap->control.control_frames}, {"fdb_errors", snap->control.fdb_errors},
         {"learned", snap->control.learned}, {"link_changes", snap->control.link_changes},
         {"link_interrupts", g_switch->link_events()}};

@@ -95,6 +95,7 @@ void Snooper::add_vlan(VlanId vid, PortSet members, bool snooping, Time now, Act
             fs.address = IpAddr(a != cfg_.querier_address6.end() ? a->second : default_querier6_);
         }
         fs.is_querier = cfg_.querier && snooping;
+        fs.querier_present = fs.is_querier;  // no change to report at start-up
         // Startup queries rebuild membership quickly after a restart (RFC 3376 §8.6-7).
         fs.startup_left = fs.is_querier ? timers(fs).startup_query_count : 0;
         fs.next_query = now;
@@ -671,10 +672,15 @@ void Snooper::publish_routers(VlanId vid, IpFamily f, Time now, Actions& out) {
 }
 
 void Snooper::update_flood(VlanId vid, IpFamily f, Time now, Actions& out) {
-    if (cfg_.no_querier_policy != NoQuerierPolicy::flood) return;
     Vlan& v = vlans_.at(vid);
     FamilyState& fs = v.fam(f);
     const bool present = fs.is_querier || running(fs.other_querier_until, now) || running(fs.proxy_query_until, now);
+    if (v.snooping && present != fs.querier_present) {
+        fs.querier_present = present;
+        ++(present ? counters_.querier_found : counters_.querier_lost);
+        out.querier.push_back({vid, f, present});
+    }
+    if (cfg_.no_querier_policy != NoQuerierPolicy::flood) return;
     const bool want = v.snooping && !present;
     if (want != fs.flooding) {
         fs.flooding = want;

@@ -50,6 +50,14 @@ struct FloodAction {
     bool flood;
 };
 
+// A VLAN's querier for `family` appeared (present) or went silent: the
+// control thread logs it at warning level (streams die after GMI without one).
+struct QuerierChange {
+    VlanId vid;
+    IpFamily family;
+    bool present;
+};
+
 // A message the engine sends: the control thread encodes it (codec
 // build_frame) and transmits it, tagged as each port of `vid` requires.
 struct SendAction {
@@ -65,11 +73,13 @@ struct Actions {
     std::vector<RouterPortsAction> routers;
     std::vector<FloodAction> flood;
     std::vector<SendAction> send;
+    std::vector<QuerierChange> querier;
     void clear() {
         fdb.clear();
         routers.clear();
         flood.clear();
         send.clear();
+        querier.clear();
     }
 };
 
@@ -92,6 +102,7 @@ struct SnoopCounters {
     std::uint64_t queries_from_zero = 0;        // proxy queries (never elected, no router port)
     std::uint64_t ignored_guarded_queries = 0;  // queries on --no-router-learning ports: no election, not forwarded
     std::uint64_t elections_lost = 0, elections_won = 0;
+    std::uint64_t querier_lost = 0, querier_found = 0;  // a VLAN's querier went silent / appeared (per family)
 };
 
 // ---- state views for telemetry -------------------------------------------------
@@ -207,6 +218,7 @@ private:
         PortSet published_routers;
         bool routers_published = false;
         bool flooding = false;          // no-querier policy flood in effect
+        bool querier_present = false;   // last published by update_flood (QuerierChange)
     };
     struct Vlan {
         PortSet members;

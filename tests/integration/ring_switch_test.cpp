@@ -609,6 +609,26 @@ TEST_F(RingSwitch, a_static_mac_on_a_port_outside_its_vlan_is_refused) {
     sw.stop_ports();
 }
 
+TEST_F(RingSwitch, a_querier_appearing_is_one_warning_line) {
+    start(access_all());
+    char* buf = nullptr;
+    std::size_t len = 0;
+    FILE* log = open_memstream(&buf, &len);
+    ASSERT_NE(log, nullptr);
+    rte_openlog_stream(log);
+    inject(3, general_query("10.0.0.1"));
+    run();
+    inject(3, general_query("10.0.0.1"));  // the same querier again: nothing new
+    run();
+    rte_openlog_stream(nullptr);
+    std::fclose(log);
+    const std::string text(buf, len);
+    std::free(buf);
+    const std::string line = "l2snoop: VLAN 1: IGMP querier present";
+    EXPECT_NE(text.find(line), std::string::npos) << text;
+    EXPECT_EQ(text.find(line), text.rfind(line)) << "once";
+}
+
 TEST_F(RingSwitch, unicast_follows_the_learned_port) {
     start(access_all());
     auto from_a = udp4_frame(ip4("224.0.0.251"), ip4("192.0.2.1"));

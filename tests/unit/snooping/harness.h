@@ -98,6 +98,7 @@ public:
     std::map<IpFamily, bool> flooding;
     std::vector<SendAction> sent;
     std::vector<FdbAction> fdb_log;
+    std::vector<QuerierChange> querier_log;
 
 private:
     void apply() {
@@ -119,6 +120,7 @@ private:
         for (const auto& r : out.routers) routers[r.family] = r.ports;
         for (const auto& f : out.flood) flooding[f.family] = f.flood;
         for (const auto& m : out.send) sent.push_back(m);
+        for (const auto& q : out.querier) querier_log.push_back(q);
         out.clear();
     }
 };

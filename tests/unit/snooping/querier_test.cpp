@@ -443,5 +443,32 @@ TEST(Querier, a_query_on_a_guarded_port_neither_elects_nor_sets_timers_and_goes_
     EXPECT_TRUE(h.fwd(G).has_value()) << "QRV 1 / QQIC 1 not adopted: the membership interval stays 260 s";
 }
 
+// ---- no-querier warning (issue 12) ----
+
+TEST(Querier, a_vlan_that_gets_and_then_loses_its_querier_says_so_once_each) {
+    Harness h;  // --querier off: no querier at start, and nothing to report
+    EXPECT_TRUE(h.querier_log.empty());
+    h.rx(R, query(IpFamily::v4, 3), kRouter);
+    ASSERT_EQ(h.querier_log.size(), 1u);
+    EXPECT_TRUE(h.querier_log[0].present);
+    EXPECT_EQ(h.querier_log[0].family, IpFamily::v4);
+    h.advance(100s);
+    h.rx(R, query(IpFamily::v4, 3), kRouter);  // still there: nothing new
+    EXPECT_EQ(h.querier_log.size(), 1u);
+    h.advance(256s);  // past the other-querier-present interval (255 s)
+    ASSERT_EQ(h.querier_log.size(), 2u);
+    EXPECT_FALSE(h.querier_log[1].present);
+    h.advance(600s);
+    EXPECT_EQ(h.querier_log.size(), 2u) << "said once";
+    EXPECT_EQ(h.s.counters().querier_found, 1u);
+    EXPECT_EQ(h.s.counters().querier_lost, 1u);
+}
+
+TEST(Querier, being_the_querier_from_the_start_is_no_change) {
+    Harness h(querier_on());
+    h.advance(1000s);
+    EXPECT_TRUE(h.querier_log.empty());
+}
+
 }  // namespace
 }  // namespace l2snoop::test
