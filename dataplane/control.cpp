@@ -47,6 +47,8 @@ bool ControlPlane::init(const std::vector<Worker*>& workers, const QueueMap& map
         vlans_.set_snooping(vid, cfg_.vlan_snooping_on(vid));
         const auto ls = cfg_.snoop.flood_link_scope6.find(vid);
         vlans_.set_flood_link_scope6(vid, ls != cfg_.snoop.flood_link_scope6.end() && ls->second);
+        const auto sn = cfg_.snoop.flood_solicited_node6.find(vid);
+        vlans_.set_flood_solicited_node6(vid, sn != cfg_.snoop.flood_solicited_node6.end() && sn->second);
         vlans_.set_unregistered(vid, cfg_.unregistered);
         vlans_.set_flood_ports(vid, cfg_.flood_ports & sets.first);
         snooper_.add_vlan(vid, sets.first, cfg_.vlan_snooping_on(vid), t0, actions_);

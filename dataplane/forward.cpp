@@ -6,7 +6,8 @@ PortSet egress_ports(const ParsedFrame& f, PortId in, VlanId vid, const PortSet*
     const PortSet members = vlans.members(vid) - PortSet::of({in});
     if (f.cls != FrameClass::mcast_data) return members;
     const IpFamily fam = f.group.family();
-    if (!vlans.snooping(vid) || vlans.flood_all(vid, fam) || (f.ipv6_link_scope && vlans.flood_link_scope6(vid)))
+    if (!vlans.snooping(vid) || vlans.flood_all(vid, fam) || (f.ipv6_link_scope && vlans.flood_link_scope6(vid)) ||
+        (f.ipv6_solicited_node && vlans.flood_solicited_node6(vid)))
         return members;
     if (fdb != nullptr) return (*fdb | vlans.router_ports(vid, fam)) & members;  // RFC 4541 §2.1.2(1)
     switch (vlans.unregistered(vid)) {

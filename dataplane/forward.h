@@ -32,8 +32,9 @@ enum class Rewrite : std::uint8_t {
 //       router — the family's router ports ∪ the flood ports;
 //       drop   — the flood ports only (not even router ports: an operator's
 //                choice against RFC 4541 §2.1.2(1), which says routers get all).
-// - IP multicast data with snooping off, the no-querier flood in effect, or an
-//   ff02::/16 group in a VLAN that floods link scope: every member.
+// - IP multicast data with snooping off, the no-querier flood in effect, an
+//   ff02::/16 group in a VLAN that floods link scope, or a solicited-node group
+//   in a VLAN that floods those: every member.
 // - link-local IP multicast, broadcast, non-IP multicast, unknown unicast: every member.
 // Never the ingress port; only members of the VLAN.
 PortSet egress_ports(const ParsedFrame& f, PortId in, VlanId vid, const PortSet* fdb, const VlanTable& vlans);

@@ -218,6 +218,8 @@ private:
         many("report-flood-ports", "P,P,...: also receive IGMP/MLD reports and leaves (default: router ports only)");
         many("allow-groups", "P:PREFIX[,PREFIX...]: groups a port may join (e.g. 1:239.1.0.0/16)");
         many("flood-link-scope6", "VID: flood ff02::/16 groups instead of snooping them");
+        many("flood-solicited-node6", "VID: flood solicited-node groups (ff02::1:ffXX:XXXX, IPv6 neighbour discovery) "
+                                      "instead of snooping them; other ff02:: groups stay snooped");
         many("static-mac", "VID:MAC:P: a unicast MAC that stays on port P, never learned elsewhere nor aged "
                            "(e.g. 10:02:00:00:00:00:01:3)");
         many("static-group", "VID:GROUP:P[,P...]: static membership (e.g. 10:239.1.1.1:2,3; IPv6 groups in brackets: 10:[ff0e::1]:2)");
@@ -306,6 +308,8 @@ void apply_lists(const po::variables_map& vm, Config& c) {
         }
     }
     for (const auto& s : list("flood-link-scope6")) c.snoop.flood_link_scope6[vid(s, "flood-link-scope6")] = true;
+    for (const auto& s : list("flood-solicited-node6"))
+        c.snoop.flood_solicited_node6[vid(s, "flood-solicited-node6")] = true;
     for (const auto& s : list("static-mac")) {
         const auto c1 = s.find(':');
         const auto c2 = s.rfind(':');
@@ -406,6 +410,8 @@ std::string check_against_ports(const Config& c, const std::vector<PortId>& port
         if (!carried(v)) return no_vlan("querier-address", v);
     for (const auto& [v, on] : c.snoop.flood_link_scope6)
         if (!carried(v)) return no_vlan("flood-link-scope6", v);
+    for (const auto& [v, on] : c.snoop.flood_solicited_node6)
+        if (!carried(v)) return no_vlan("flood-solicited-node6", v);
     for (const auto& [key, ps] : c.static_groups)
         if (!carried(key.first)) return no_vlan("static-group", key.first);
     for (const auto& [key, p] : c.static_macs)

@@ -212,6 +212,7 @@ void parse_ipv6(ParsedFrame& f, const std::uint8_t* data, std::size_t len) {
         return;
     }
     f.ipv6_link_scope = dst.multicast_scope() == 2;
+    f.ipv6_solicited_node = dst.is_solicited_node();
     f.cls = FrameClass::mcast_data;
     return;
 }

@@ -138,6 +138,7 @@ struct ParsedFrame {
     bool fragment = false;        // part of a fragmented datagram
     bool l4_present = false;      // unfragmented or first fragment
     bool ipv6_link_scope = false;  // ff02::/16 group other than ff02::1 (snooped, RFC 4541 §3)
+    bool ipv6_solicited_node = false;  // ff02::1:ff00:0/104: neighbour discovery
     bool run_opener = false;       // may open a stream (stream.h): IPv4 data, no options, <= one 802.1Q tag
     IpAddr src;
     IpAddr group;  // IP destination (a multicast group when cls is mcast_data/control)

@@ -78,6 +78,13 @@ struct Ipv6Addr {
     constexpr std::uint8_t multicast_scope() const { return b[1] & 0x0f; }
     constexpr bool is_link_local_unicast() const { return b[0] == 0xfe && (b[1] & 0xc0) == 0x80; }
     // ff02::1, all nodes: the one IPv6 group that is always flooded (RFC 4541 §3).
+    // Solicited-node multicast, ff02::1:ff00:0/104 (RFC 4291 §2.7.1): what
+    // IPv6 neighbour discovery sends to.
+    constexpr bool is_solicited_node() const {
+        for (int k = 2; k < 11; ++k)
+            if (b[k] != 0) return false;
+        return b[0] == 0xff && b[1] == 0x02 && b[11] == 0x01 && b[12] == 0xff;
+    }
     constexpr bool is_all_nodes() const {
         for (int i = 2; i < 15; ++i)
             if (b[i] != 0) return false;

@@ -58,6 +58,11 @@ public:
     bool flood_link_scope6(VlanId vid) const {
         return vid < kVlanCount && (*vlans_)[vid].flood_link_scope6.load(std::memory_order_relaxed);
     }
+    // Solicited-node groups (ff02::1:ff00:0/104, neighbour discovery) are
+    // flooded, not snooped, in this VLAN; other link-scope groups stay snooped.
+    bool flood_solicited_node6(VlanId vid) const {
+        return vid < kVlanCount && (*vlans_)[vid].flood_solicited_node6.load(std::memory_order_relaxed);
+    }
     // Counts writes (release, after each): a reader that loads it (acquire)
     // and later sees it unchanged knows that no field it read since has changed.
     std::uint64_t version() const { return version_.load(std::memory_order_acquire); }
@@ -87,6 +92,12 @@ public:
         written();
         return true;
     }
+    bool set_flood_solicited_node6(VlanId vid, bool on) {
+        if (vid >= kVlanCount) return false;
+        (*vlans_)[vid].flood_solicited_node6.store(on, std::memory_order_relaxed);
+        written();
+        return true;
+    }
     bool set_flood_link_scope6(VlanId vid, bool on) {
         if (vid >= kVlanCount) return false;
         (*vlans_)[vid].flood_link_scope6.store(on, std::memory_order_relaxed);
@@ -106,6 +117,7 @@ private:
         std::atomic<bool> snooping{false};
         std::atomic<bool> flood_all[2] = {false, false};  // [0] IPv4, [1] IPv6
         std::atomic<bool> flood_link_scope6{false};
+        std::atomic<bool> flood_solicited_node6{false};
     };
     using Field = std::atomic<PortSet::Bits> Vlan::*;
 

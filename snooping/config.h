@@ -63,6 +63,9 @@ struct SnoopConfig {
     NoQuerierPolicy no_querier_policy = NoQuerierPolicy::snoop;
     // Per VLAN: do not snoop ff02::/16 groups (always flood them; see docs).
     std::map<VlanId, bool> flood_link_scope6;
+    // Per VLAN: do not snoop solicited-node groups (ff02::1:ff00:0/104) only:
+    // neighbour discovery keeps working when MLD reports are lost.
+    std::map<VlanId, bool> flood_solicited_node6;
 
     PortSet fast_leave;          // ports with one host: prune on leave at once
     PortSet static_router_ports;

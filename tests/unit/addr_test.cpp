@@ -76,4 +76,13 @@ TEST(Checksum, rfc1071_example_and_odd_length) {
 }
 
 }  // namespace
+TEST(Ipv6Addr, solicited_node_groups_are_ff02_1_ff00_0_slash_104) {
+    EXPECT_TRUE(Ipv6Addr::parse("ff02::1:ff00:2")->is_solicited_node());
+    EXPECT_TRUE(Ipv6Addr::parse("ff02::1:ffab:cdef")->is_solicited_node());
+    EXPECT_FALSE(Ipv6Addr::parse("ff02::1")->is_solicited_node());
+    EXPECT_FALSE(Ipv6Addr::parse("ff02::fb")->is_solicited_node());
+    EXPECT_FALSE(Ipv6Addr::parse("ff05::1:ff00:2")->is_solicited_node()) << "site scope";
+    EXPECT_FALSE(Ipv6Addr::parse("ff02::2:ff00:2")->is_solicited_node());
+}
+
 }  // namespace l2snoop::test

@@ -47,6 +47,7 @@ const auto v4data = udp4_frame(ip4("239.1.1.1"), ip4("192.0.2.1"));
 const auto v6data = udp6_frame(ip6("ff0e::1:3"), ip6("2001:db8::1"));
 const auto v6link = udp6_frame(ip6("ff02::fb"), ip6("fe80::1"));
 const auto v4link = udp4_frame(ip4("224.0.0.251"), ip4("192.0.2.1"));
+const auto v6nd = udp6_frame(ip6("ff02::1:ff00:2"), ip6("fe80::1"));  // solicited-node
 
 std::vector<std::uint8_t> broadcast() {
     auto f = udp4_frame(ip4("192.0.2.255"), ip4("192.0.2.1"));
@@ -93,6 +94,19 @@ std::vector<Row> rows() {
              t.set_flood_link_scope6(kVid, true);
          },
          kAllButIn},
+        {"solicited_node_is_snooped_by_default", v6nd, false, policy(U::drop), PortSet::of({5})},
+        {"solicited_node_floods_when_configured", v6nd, false,
+         [](VlanTable& t) {
+             t.set_unregistered(kVid, UnregisteredPolicy::drop);
+             t.set_flood_solicited_node6(kVid, true);
+         },
+         kAllButIn},
+        {"other_link_scope_stays_snooped_when_only_solicited_node_floods", v6link, false,
+         [](VlanTable& t) {
+             t.set_unregistered(kVid, UnregisteredPolicy::drop);
+             t.set_flood_solicited_node6(kVid, true);
+         },
+         PortSet::of({5})},
         {"never_back_to_the_ingress_router_port", v4data, true, nothing, PortSet::of({1}), 3},
         {"broadcast_floods", broadcast(), false, policy(U::drop), kAllButIn},
         {"unknown_unicast_floods", unicast(), false, policy(U::drop), kAllButIn},

@@ -162,6 +162,8 @@ TEST(Options, every_port_and_vlan_an_option_names_must_exist) {
     EXPECT_EQ(check({"--vlan-snooping", "30=off"}), "--vlan-snooping: VLAN 30 is on no port");
     EXPECT_EQ(check({"--querier-address", "30=192.0.2.1"}), "--querier-address: VLAN 30 is on no port");
     EXPECT_EQ(check({"--flood-link-scope6", "30"}), "--flood-link-scope6: VLAN 30 is on no port");
+    EXPECT_EQ(check({"--flood-solicited-node6", "30"}), "--flood-solicited-node6: VLAN 30 is on no port");
+    EXPECT_EQ(check({"--flood-solicited-node6", "1"}), "");
     EXPECT_EQ(check({"--static-group", "30:239.1.1.1:1"}), "--static-group: VLAN 30 is on no port");
     EXPECT_EQ(check({"--static-mac", "30:02:00:00:00:00:01:1"}), "--static-mac: VLAN 30 is on no port");
 }

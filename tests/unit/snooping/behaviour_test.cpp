@@ -134,6 +134,14 @@ TEST(Reports, ipv6_link_scope_groups_can_be_left_unsnooped_per_vlan) {
     EXPECT_EQ(h.fwd(A("ff0e::2")), PortSet::of({H1}));
 }
 
+TEST(Reports, solicited_node_groups_alone_can_be_left_unsnooped_per_vlan) {
+    Harness h(with([](SnoopConfig& c) { c.flood_solicited_node6[kVlan] = true; }));
+    h.rx(H1, v3(IS_EX, A("ff02::1:ff00:2")));
+    h.rx(H1, v3(IS_EX, A("ff02::fb")));
+    EXPECT_EQ(h.fwd(A("ff02::1:ff00:2")), std::nullopt) << "neighbour discovery: flooded by the data plane";
+    EXPECT_EQ(h.fwd(A("ff02::fb")), PortSet::of({H1})) << "other link-scope groups stay snooped";
+}
+
 TEST(Reports, ports_outside_the_vlan_are_ignored) {
     Harness h(SnoopConfig{}, PortSet::of({0, 1}));
     h.rx(H3, v2_report(G));
