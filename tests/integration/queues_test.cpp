@@ -123,6 +123,40 @@ TEST_P(SingleTxQueue, every_frame_from_every_sender_arrives_exactly_once) {
 INSTANTIATE_TEST_SUITE_P(Workers, SingleTxQueue, ::testing::Values(1u, 2u),
                          [](const ::testing::TestParamInfo<unsigned>& i) { return std::to_string(i.param) + "_workers"; });
 
+TEST_F(RingSwitch, a_join_is_seen_by_both_workers) {
+    Config c = access_all();
+    c.unregistered = UnregisteredPolicy::drop;
+    start(c, {}, 2);
+    // Round-robin: worker 0 polls ports 0 and 2, worker 1 ports 1 and 3.
+    ASSERT_EQ(sw_->queue_map().rx[1].front().first, ports_->ids[1]);
+    inject(2, report("239.1.1.1"));
+    run();
+    drain_all();
+    for (unsigned from : {0u, 1u}) {
+        auto f = udp4_frame(ip4("239.1.1.1"), ip4("192.0.2.1"));
+        f[11] = static_cast<std::uint8_t>(0x30 + from);
+        inject(from, f);
+        work();
+        EXPECT_EQ(receivers(f), std::vector<unsigned>{2}) << "from port " << from;
+    }
+}
+
+TEST_F(RingSwitch, a_source_learned_by_one_worker_is_known_to_the_other) {
+    start(access_all(), {}, 2);
+    const MacAddr a{{0x02, 0, 0, 0, 0, 0xaa}};
+    auto from_a = udp4_frame(ip4("224.0.0.251"), ip4("192.0.2.1"));
+    std::copy(a.b.begin(), a.b.end(), from_a.begin() + 6);
+    inject(0, from_a);  // worker 0 sees it, the control thread learns it
+    run();
+    drain_all();
+    auto to_a = udp4_frame(ip4("224.0.0.251"), ip4("192.0.2.1"));
+    std::copy(a.b.begin(), a.b.end(), to_a.begin());
+    to_a[11] = 0xbb;
+    inject(1, to_a);  // worker 1 forwards to it
+    work();
+    EXPECT_EQ(receivers(to_a), std::vector<unsigned>{0});
+}
+
 TEST_F(RingSwitch, the_control_threads_frames_go_out_through_the_ports_delegate_worker) {
     start(access_all(), {}, 2, 1);
     const auto q = general_query("10.0.0.1");
