@@ -60,6 +60,14 @@ bool ControlPlane::init(const std::vector<Worker*>& workers, const QueueMap& map
                     std::to_string(key.first) + " has no port";
             return false;
         }
+    for (const auto& [key, ps] : cfg_.static_sources) {
+        const auto& [vid, group, source] = key;
+        if (!snooper_.set_static_source(vid, group, source, ps, t0, actions_)) {
+            error = "--static-group " + std::to_string(vid) + ":" + group.to_string() + ":source=" + source.to_string() +
+                    ": refused";
+            return false;
+        }
+    }
     for (const auto& [key, port] : cfg_.static_macs) {
         const std::string what = "--static-mac " + std::to_string(key.first) + ":" + key.second.to_string() + ":" +
                                  std::to_string(port) + ": ";

@@ -222,7 +222,8 @@ private:
                                       "instead of snooping them; other ff02:: groups stay snooped");
         many("static-mac", "VID:MAC:P: a unicast MAC that stays on port P, never learned elsewhere nor aged "
                            "(e.g. 10:02:00:00:00:00:01:3)");
-        many("static-group", "VID:GROUP:P[,P...]: static membership (e.g. 10:239.1.1.1:2,3; IPv6 groups in brackets: 10:[ff0e::1]:2)");
+        many("static-group", "VID:GROUP:P[,P...][:source=S]: static membership, of every source or of S only "
+                             "(e.g. 10:239.1.1.1:2,3 or 10:232.1.1.1:2:source=192.0.2.1; IPv6 in brackets: 10:[ff0e::1]:2)");
         number<std::uint32_t>("punt-burst", c.punt_burst, 1, 1000000, "control frames a port may send back to back");
         choice("unregistered", c.unregistered,
                "where multicast to unregistered groups goes: flood (every port of the VLAN), router (router ports "
@@ -318,16 +319,35 @@ void apply_lists(const po::variables_map& vm, Config& c) {
         if (!mac || mac->is_multicast()) throw Bad{"--static-mac: '" + s.substr(c1 + 1, c2 - c1 - 1) + "' is not a unicast MAC"};
         c.static_macs[{vid(s.substr(0, c1), "static-mac"), *mac}] = port(s.substr(c2 + 1), "static-mac");
     }
-    for (const auto& s : list("static-group")) {
-        const std::string usage = "--static-group: '" + s + "' is not VID:GROUP:P[,P...]";
+    for (const auto& arg : list("static-group")) {
+        const std::string usage = "--static-group: '" + arg + "' is not VID:GROUP:P[,P...][:source=S]";
+        const auto unbracket = [](std::string a) {
+            return a.size() > 2 && a.front() == '[' && a.back() == ']' ? a.substr(1, a.size() - 2) : a;
+        };
+        // An optional source first: IPv6 addresses hold colons.
+        std::string s = arg;
+        std::optional<IpAddr> source;
+        if (const auto at = s.find(":source="); at != std::string::npos) {
+            const std::string text = unbracket(s.substr(at + 8));
+            source = IpAddr::parse(text);
+            if (!source || source->is_multicast() || source->is_unspecified())
+                throw Bad{"--static-group: source '" + text + "' is not a unicast address"};
+            s = s.substr(0, at);
+        }
         const auto c1 = s.find(':');
         const auto c2 = s.rfind(':');
         if (c1 == std::string::npos || c2 == c1) throw Bad{usage};
-        std::string g = s.substr(c1 + 1, c2 - c1 - 1);
-        if (g.size() > 2 && g.front() == '[' && g.back() == ']') g = g.substr(1, g.size() - 2);
+        const std::string g = unbracket(s.substr(c1 + 1, c2 - c1 - 1));
         const auto group = IpAddr::parse(g);
         if (!group || !group->is_multicast()) throw Bad{"--static-group: '" + g + "' is not a multicast group"};
-        c.static_groups[{vid(s.substr(0, c1), "static-group"), *group}] |= port_list(s.substr(c2 + 1), "static-group");
+        if (source && source->family() != group->family())
+            throw Bad{"--static-group: source " + source->to_string() + " and group " + g + " are of different families"};
+        const VlanId v = vid(s.substr(0, c1), "static-group");
+        const PortSet ports = port_list(s.substr(c2 + 1), "static-group");
+        if (source)
+            c.static_sources[{v, *group, *source}] |= ports;
+        else
+            c.static_groups[{v, *group}] |= ports;
     }
     for (const auto& s : list("queue-map")) {
         // "(0,0,1),(0,1,2)": triples in parentheses, spaces allowed.
@@ -393,6 +413,8 @@ std::string check_against_ports(const Config& c, const std::vector<PortId>& port
         if (!exist.contains(p)) return no_port("allow-groups", p);
     for (const auto& [key, ps] : c.static_groups)
         for (PortId p : ps - exist) return no_port("static-group", p);
+    for (const auto& [key, ps] : c.static_sources)
+        for (PortId p : ps - exist) return no_port("static-group", p);
     for (const auto& [key, p] : c.static_macs)
         if (!exist.contains(p)) return no_port("static-mac", p);
     // VLANs: those some port carries.
@@ -414,6 +436,8 @@ std::string check_against_ports(const Config& c, const std::vector<PortId>& port
         if (!carried(v)) return no_vlan("flood-solicited-node6", v);
     for (const auto& [key, ps] : c.static_groups)
         if (!carried(key.first)) return no_vlan("static-group", key.first);
+    for (const auto& [key, ps] : c.static_sources)
+        if (!carried(std::get<0>(key))) return no_vlan("static-group", std::get<0>(key));
     for (const auto& [key, p] : c.static_macs)
         if (!carried(key.first)) return no_vlan("static-mac", key.first);
     return {};

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <variant>
 #include <vector>
 
@@ -37,6 +38,8 @@ struct Config {
     // Static memberships (VLAN, group) -> ports, kept whatever snooping learns
     // (like `bridge mdb add ... permanent`).
     std::map<std::pair<VlanId, IpAddr>, PortSet> static_groups;
+    // Static (S,G) memberships (VLAN, group, source) -> ports: that source only.
+    std::map<std::tuple<VlanId, IpAddr, IpAddr>, PortSet> static_sources;
     UnregisteredPolicy unregistered = UnregisteredPolicy::flood;
     // Static unicast MACs (VLAN, MAC) -> port: never learned elsewhere, never aged.
     std::map<std::pair<VlanId, MacAddr>, PortId> static_macs;

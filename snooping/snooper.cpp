@@ -336,7 +336,7 @@ Snooper::Membership* Snooper::admit(VlanId vid, const IpAddr& group, PortId port
         for (auto& [k, gr] : groups_) {
             auto m = gr.ports.find(port);
             if (m == gr.ports.end() || m->second.last_refresh >= oldest) continue;
-            const bool frees_group = gr.ports.size() == 1 && gr.static_ports.empty();
+            const bool frees_group = gr.ports.size() == 1 && gr.static_ports.empty() && gr.static_sources.empty();
             const bool helps = port_limit || (frees_group && (k.first == vid || !cfg_.max_groups_per_vlan));
             if (!helps) continue;
             oldest = m->second.last_refresh;
@@ -621,19 +621,42 @@ bool Snooper::set_static(VlanId vid, const IpAddr& group, PortSet ports, Time no
     return true;
 }
 
+bool Snooper::set_static_source(VlanId vid, const IpAddr& group, const IpAddr& source, PortSet ports, Time now,
+                                Actions& out) {
+    const auto v = vlans_.find(vid);
+    if (v == vlans_.end() || !group.is_multicast() || source.family() != group.family() || source.is_multicast() ||
+        source.is_unspecified())
+        return false;
+    ports &= v->second.members;
+    auto git = groups_.find({vid, group});
+    if (git == groups_.end()) {
+        if (ports.empty()) return true;
+        git = groups_.emplace(GroupKey{vid, group}, Group{}).first;
+        ++vlan_groups_[vid];
+    }
+    if (ports.empty())
+        git->second.static_sources.erase(source);
+    else
+        git->second.static_sources[source] = ports;
+    publish(vid, group, now, out);
+    return true;
+}
+
 void Snooper::publish(VlanId vid, const IpAddr& group, Time now, Actions& out) {
     auto git = groups_.find({vid, group});
     if (git == groups_.end()) return;
     Group& g = git->second;
-    if (g.ports.empty() && g.static_ports.empty()) {
+    if (g.ports.empty() && g.static_ports.empty() && g.static_sources.empty()) {
         if (g.published) out.fdb.push_back({FdbAction::Kind::remove_group, vid, group, {}, {}});
         --vlan_groups_[vid];
         groups_.erase(git);
         return;
     }
-    // Static ports are in the (*,G) set and in every (S,G) set: they get every source.
+    // Static ports are in the (*,G) set and in every (S,G) set: they get every
+    // source; static (S,G) ports get their source only.
     PortSet star = g.static_ports;
     std::set<IpAddr> named;
+    for (const auto& [s, ps] : g.static_sources) named.insert(s);
     for (const auto& [p, m] : g.ports) {
         if (m.exclude) star.add(p);
         for (const auto& [s, t] : m.sources) named.insert(s);
@@ -641,6 +664,7 @@ void Snooper::publish(VlanId vid, const IpAddr& group, Time now, Actions& out) {
     std::map<IpAddr, PortSet> by_source;
     for (const auto& s : named) {
         PortSet ps = g.static_ports;
+        if (auto st = g.static_sources.find(s); st != g.static_sources.end()) ps |= st->second;
         for (const auto& [p, m] : g.ports) {
             auto t = m.sources.find(s);
             const bool forwards = m.exclude ? (t == m.sources.end() || running(t->second, now))

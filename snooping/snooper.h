@@ -151,6 +151,11 @@ public:
     // removes it. False (nothing changed) for a VLAN not added or a group that
     // is not multicast. Limits do not apply: the administrator asked for it.
     bool set_static(VlanId vid, const IpAddr& group, PortSet ports, Time now, Actions& out);
+    // Static (S,G) membership: `ports` receive `group` from `source` only (an
+    // INCLUDE {source} that never times out). Empty `ports` removes it. False
+    // as set_static, or when `source` is not a unicast address of the group's family.
+    bool set_static_source(VlanId vid, const IpAddr& group, const IpAddr& source, PortSet ports, Time now,
+                           Actions& out);
 
     // A decoded IGMP/MLD/MRD message that arrived on `port` in `vid` from
     // `src` (IP source). Returns where the frame itself goes.
@@ -191,6 +196,7 @@ private:
     struct Group {
         std::map<PortId, Membership> ports;
         PortSet static_ports;  // set_static: in every entry of the group, never timed out
+        std::map<IpAddr, PortSet> static_sources;  // set_static_source: (S,G) only
         // Last published forwarding, to emit only differences.
         bool published = false;
         PortSet pub_star;

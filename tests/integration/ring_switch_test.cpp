@@ -343,6 +343,21 @@ TEST_F(RingSwitch, a_static_port_keeps_a_source_an_igmpv3_host_names) {
     EXPECT_EQ(receivers(f), (std::vector<unsigned>{1, 3})) << "the (S,G) entry includes the static port";
 }
 
+TEST_F(RingSwitch, a_static_source_forwards_that_source_only) {
+    Config c = access_all();
+    c.unregistered = UnregisteredPolicy::flood;
+    c.static_sources[{1, *IpAddr::parse("232.1.1.1"), *IpAddr::parse("192.0.2.1")}] = PortSet::of({3});
+    start(c);
+    const auto s1 = udp4_frame(ip4("232.1.1.1"), ip4("192.0.2.1"));
+    inject(0, s1);
+    work();
+    EXPECT_EQ(receivers(s1), std::vector<unsigned>{3});
+    const auto s2 = udp4_frame(ip4("232.1.1.1"), ip4("192.0.2.2"));
+    inject(0, s2);
+    work();
+    EXPECT_TRUE(receivers(s2).empty()) << "the group is registered: other sources are not flooded";
+}
+
 TEST_F(RingSwitch, a_burst_mixing_streams_is_forwarded_per_stream) {
     Config c = access_all();
     c.unregistered = UnregisteredPolicy::drop;

@@ -133,6 +133,21 @@ TEST(Options, static_groups_for_both_families) {
     EXPECT_FALSE(parse({"--static-group", "10:239.1.1.1"}).config);
 }
 
+TEST(Options, a_static_group_may_name_one_source) {
+    const auto r = parse({"--static-group", "10:232.1.1.1:2,3:source=192.0.2.1", "--static-group",
+                          "10:[ff3e::1]:4:source=[2001:db8::1]"});
+    ASSERT_TRUE(r.config) << r.error;
+    EXPECT_EQ(r.config->static_sources.at({10, *IpAddr::parse("232.1.1.1"), *IpAddr::parse("192.0.2.1")}),
+              PortSet::of({2, 3}));
+    EXPECT_EQ(r.config->static_sources.at({10, *IpAddr::parse("ff3e::1"), *IpAddr::parse("2001:db8::1")}),
+              PortSet::of({4}));
+    EXPECT_TRUE(r.config->static_groups.empty());
+    EXPECT_NE(parse({"--static-group", "10:232.1.1.1:2:source=239.1.1.1"}).error.find("not a unicast address"),
+              std::string::npos);
+    EXPECT_NE(parse({"--static-group", "10:232.1.1.1:2:source=[2001:db8::1]"}).error.find("different families"),
+              std::string::npos);
+}
+
 TEST(Options, static_macs_take_vid_mac_port) {
     const auto r = parse({"--static-mac", "10:02:00:00:00:00:01:3"});
     ASSERT_TRUE(r.config) << r.error;

@@ -62,6 +62,11 @@ public:
         s.set_port_up(p, up, now, out);
         apply();
     }
+    bool set_static_source(const IpAddr& g, const IpAddr& src, PortSet ports) {
+        const bool ok = s.set_static_source(kVlan, g, src, ports, now, out);
+        apply();
+        return ok;
+    }
     bool set_static(const IpAddr& g, PortSet ports, VlanId vid = kVlan) {
         const bool ok = s.set_static(vid, g, ports, now, out);
         apply();

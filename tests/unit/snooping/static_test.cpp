@@ -78,5 +78,36 @@ TEST_F(Static, ports_outside_the_vlan_are_left_out) {
     EXPECT_EQ(h.fwd(G), PortSet::of({kStatic}));
 }
 
+// ---- static (S,G) ----
+
+TEST_F(Static, a_static_source_forwards_that_source_only) {
+    ASSERT_TRUE(h.set_static_source(G, S4(1), PortSet::of({kStatic})));
+    EXPECT_EQ(h.fwd(G, S4(1)), PortSet::of({kStatic}));
+    EXPECT_EQ(h.fwd(G, S4(100)), PortSet{}) << "registered: other sources go nowhere, not flooded";
+}
+
+TEST_F(Static, a_static_source_adds_to_what_hosts_ask_for) {
+    h.set_static_source(G, S4(1), PortSet::of({kStatic}));
+    h.rx(H1, v2_report(G));  // EXCLUDE {}: every source
+    EXPECT_EQ(h.fwd(G, S4(1)), PortSet::of({H1, kStatic}));
+    EXPECT_EQ(h.fwd(G, S4(100)), PortSet::of({H1}));
+    h.advance(261s);
+    EXPECT_EQ(h.fwd(G, S4(1)), PortSet::of({kStatic})) << "the host timed out, the static source stays";
+}
+
+TEST_F(Static, removing_the_last_static_source_unregisters_the_group) {
+    h.set_static_source(G, S4(1), PortSet::of({kStatic}));
+    h.set_static_source(G, S4(1), {});
+    EXPECT_EQ(h.fwd(G), std::nullopt);
+    EXPECT_TRUE(h.sources.empty());
+}
+
+TEST_F(Static, a_static_source_must_be_a_unicast_address_of_the_groups_family) {
+    EXPECT_FALSE(h.set_static_source(G, A("239.1.1.1"), PortSet::of({kStatic})));
+    EXPECT_FALSE(h.set_static_source(G, A("2001:db8::1"), PortSet::of({kStatic})));
+    EXPECT_FALSE(h.set_static_source(G, A("0.0.0.0"), PortSet::of({kStatic})));
+    EXPECT_TRUE(h.fdb_log.empty());
+}
+
 }  // namespace
 }  // namespace l2snoop::test
