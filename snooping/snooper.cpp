@@ -606,18 +606,22 @@ void Snooper::expire_membership(VlanId vid, const IpAddr& group, Time now, Actio
     schedule(next, TimerKind::membership, vid, group);
 }
 
+Snooper::Group* Snooper::static_target(VlanId vid, const IpAddr& group, PortSet ports) {
+    auto git = groups_.find({vid, group});
+    if (git != groups_.end()) return &git->second;
+    if (ports.empty()) return nullptr;
+    ++vlan_groups_[vid];
+    return &groups_.emplace(GroupKey{vid, group}, Group{}).first->second;
+}
+
 bool Snooper::set_static(VlanId vid, const IpAddr& group, PortSet ports, Time now, Actions& out) {
     const auto v = vlans_.find(vid);
     if (v == vlans_.end() || !group.is_multicast()) return false;
     ports &= v->second.members;
-    auto git = groups_.find({vid, group});
-    if (git == groups_.end()) {
-        if (ports.empty()) return true;
-        git = groups_.emplace(GroupKey{vid, group}, Group{}).first;
-        ++vlan_groups_[vid];
+    if (Group* g = static_target(vid, group, ports)) {
+        g->static_ports = ports;
+        publish(vid, group, now, out);
     }
-    git->second.static_ports = ports;
-    publish(vid, group, now, out);
     return true;
 }
 
@@ -628,17 +632,13 @@ bool Snooper::set_static_source(VlanId vid, const IpAddr& group, const IpAddr& s
         source.is_unspecified())
         return false;
     ports &= v->second.members;
-    auto git = groups_.find({vid, group});
-    if (git == groups_.end()) {
-        if (ports.empty()) return true;
-        git = groups_.emplace(GroupKey{vid, group}, Group{}).first;
-        ++vlan_groups_[vid];
+    if (Group* g = static_target(vid, group, ports)) {
+        if (ports.empty())
+            g->static_sources.erase(source);
+        else
+            g->static_sources[source] = ports;
+        publish(vid, group, now, out);
     }
-    if (ports.empty())
-        git->second.static_sources.erase(source);
-    else
-        git->second.static_sources[source] = ports;
-    publish(vid, group, now, out);
     return true;
 }
 

@@ -257,6 +257,9 @@ private:
     void send_last_member_query(VlanId vid, const IpAddr& group, Group& g, Time now, Actions& out);
     void expire_membership(VlanId vid, const IpAddr& group, Time now, Actions& out);
     void publish(VlanId vid, const IpAddr& group, Time now, Actions& out);
+    // The group a static membership of `ports` goes on: created when new and
+    // `ports` is not empty; null when there is nothing to do.
+    Group* static_target(VlanId vid, const IpAddr& group, PortSet ports);
     void publish_routers(VlanId vid, IpFamily f, Time now, Actions& out);
     void update_flood(VlanId vid, IpFamily f, Time now, Actions& out);
     void run_vlan_timers(VlanId vid, Time now, Actions& out);
