@@ -45,10 +45,8 @@ bool ControlPlane::init(const std::vector<Worker*>& workers, const QueueMap& map
         vlans_.set_members(vid, sets.first);
         vlans_.set_untagged(vid, sets.second);
         vlans_.set_snooping(vid, cfg_.vlan_snooping_on(vid));
-        const auto ls = cfg_.snoop.flood_link_scope6.find(vid);
-        vlans_.set_flood_link_scope6(vid, ls != cfg_.snoop.flood_link_scope6.end() && ls->second);
-        const auto sn = cfg_.snoop.flood_solicited_node6.find(vid);
-        vlans_.set_flood_solicited_node6(vid, sn != cfg_.snoop.flood_solicited_node6.end() && sn->second);
+        vlans_.set_flood_link_scope6(vid, on_for(cfg_.snoop.flood_link_scope6, vid));
+        vlans_.set_flood_solicited_node6(vid, on_for(cfg_.snoop.flood_solicited_node6, vid));
         vlans_.set_unregistered(vid, cfg_.unregistered);
         vlans_.set_flood_ports(vid, cfg_.flood_ports & sets.first);
         snooper_.add_vlan(vid, sets.first, cfg_.vlan_snooping_on(vid), t0, actions_);
@@ -56,8 +54,7 @@ bool ControlPlane::init(const std::vector<Worker*>& workers, const QueueMap& map
     // Static memberships are the engine's (it keeps (*,G) and (S,G) entries consistent with them).
     for (const auto& [key, ps] : cfg_.static_groups)
         if (!snooper_.set_static(key.first, key.second, ps, t0, actions_)) {
-            error = "--static-group " + std::to_string(key.first) + ":" + key.second.to_string() + ": VLAN " +
-                    std::to_string(key.first) + " has no port";
+            error = "--static-group " + std::to_string(key.first) + ":" + key.second.to_string() + ": refused";
             return false;
         }
     for (const auto& [key, ps] : cfg_.static_sources) {

@@ -56,7 +56,6 @@ struct alignas(64) WorkerCounters {
     std::atomic<std::uint64_t> learn_ring_full = 0;
     std::atomic<std::uint64_t> stream_hits = 0;    // frames forwarded by a cached stream decision
     std::atomic<std::uint64_t> stream_misses = 0;  // stream-shaped frames the cache could not answer
-    std::atomic<std::uint64_t> handed[kMaxPorts] = {};  // the control thread's frames this worker sent
     std::atomic<std::uint64_t> tx_locked = 0;          // tx bursts on a shared queue (under its lock)
 };
 

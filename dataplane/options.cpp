@@ -15,9 +15,6 @@ bool PortConfig::carries(VlanId v) const {
     return native == v || std::find(trunk_vids.begin(), trunk_vids.end(), v) != trunk_vids.end();
 }
 
-// Option values of the enums that have a list of names (fdb/names.h): here,
-// outside the anonymous namespace, so that Boost.Program_options finds this
-// validator by ADL in the enums' namespace.
 // "--name: 'value' is not <expected>": Boost fills in the option's name.
 [[noreturn]] inline void invalid(const std::string& value, const std::string& expected) {
     po::error_with_option_name e("%canonical_option%: '%value%' is not " + expected);
@@ -25,6 +22,9 @@ bool PortConfig::carries(VlanId v) const {
     throw e;
 }
 
+// Option values of the enums that have a list of names (fdb/names.h): here,
+// outside the anonymous namespace, so that Boost.Program_options finds this
+// validator by ADL in the enums' namespace.
 template <class E>
     requires requires(E e) { names_of(e); }
 void validate(boost::any& v, const std::vector<std::string>& xs, E*, int) {
@@ -42,13 +42,32 @@ struct Bad {
     std::string msg;
 };
 
+// The whole of `s` as a number, or nothing.
 template <class T>
-T number(const std::string& s, const std::string& opt, T lo, T hi) {
+std::optional<T> parse_number(const std::string& s) {
     T v{};
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || p != s.data() + s.size() || v < lo || v > hi)
-        throw Bad{"--" + opt + ": '" + s + "' is not a number in " + std::to_string(lo) + ".." + std::to_string(hi)};
+    if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
     return v;
+}
+
+template <class T>
+Bad not_in_range(const std::string& opt, const std::string& text, T lo, T hi) {
+    return Bad{"--" + opt + ": '" + text + "' is not a number in " + std::to_string(lo) + ".." + std::to_string(hi)};
+}
+
+template <class T>
+T number(const std::string& s, const std::string& opt, T lo, T hi) {
+    const std::optional<T> v = parse_number<T>(s);
+    if (!v || *v < lo || *v > hi) throw not_in_range(opt, s, lo, hi);
+    return *v;
+}
+
+// on|yes|true|1, off|no|false|0
+std::optional<bool> parse_on_off(const std::string& s) {
+    if (s == "on" || s == "yes" || s == "true" || s == "1") return true;
+    if (s == "off" || s == "no" || s == "false" || s == "0") return false;
+    return std::nullopt;
 }
 
 std::vector<std::string> split(const std::string& s, char sep) {
@@ -111,20 +130,16 @@ struct DurationArg {
 template <class T>
 void validate(boost::any& v, const std::vector<std::string>& xs, Num<T>*, int) {
     const std::string& s = po::validators::get_single_string(xs);
-    T n{};
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-    if (ec != std::errc() || p != s.data() + s.size()) invalid(s, "a number");
-    v = Num<T>{n};
+    const std::optional<T> n = parse_number<T>(s);
+    if (!n) invalid(s, "a number");
+    v = Num<T>{*n};
 }
 
 void validate(boost::any& v, const std::vector<std::string>& xs, OnOff*, int) {
     const std::string& s = po::validators::get_single_string(xs);
-    if (s == "on" || s == "yes" || s == "true" || s == "1")
-        v = OnOff{true};
-    else if (s == "off" || s == "no" || s == "false" || s == "0")
-        v = OnOff{false};
-    else
-        invalid(s, "on or off");
+    const std::optional<bool> on = parse_on_off(s);
+    if (!on) invalid(s, "on or off");
+    v = OnOff{*on};
 }
 
 void validate(boost::any& v, const std::vector<std::string>& xs, DurationArg*, int) {
@@ -156,9 +171,7 @@ private:
         auto v = po::value<Num<T>>();
         if (show_default) v->default_value(Num<T>{field}, std::to_string(field));
         v->notifier([&field, name, lo, hi, also, also_says](const Num<T>& n) {
-            if (n.v < lo || n.v > hi)
-                throw Bad{"--" + std::string(name) + ": '" + std::to_string(n.v) + "' is not a number in " +
-                          std::to_string(lo) + ".." + std::to_string(hi)};
+            if (n.v < lo || n.v > hi) throw not_in_range(name, std::to_string(n.v), lo, hi);
             if (also && !also(n.v)) throw Bad{"--" + std::string(name) + ": " + std::to_string(n.v) + " is not " + also_says};
             field = n.v;
         });
@@ -272,9 +285,9 @@ void apply_lists(const po::variables_map& vm, Config& c) {
     for (const auto& s : list("vlan-snooping")) {
         const auto kv = split(s, '=');
         if (kv.size() != 2) throw Bad{"--vlan-snooping: '" + s + "' is not VID=on|off"};
-        const std::string& v = kv[1];
-        if (v != "on" && v != "off") throw Bad{"--vlan-snooping: '" + s + "' is not VID=on|off"};
-        c.vlan_snooping[vid(kv[0], "vlan-snooping")] = v == "on";
+        const std::optional<bool> on = parse_on_off(kv[1]);
+        if (!on) throw Bad{"--vlan-snooping: '" + s + "' is not VID=on|off"};
+        c.vlan_snooping[vid(kv[0], "vlan-snooping")] = *on;
     }
     for (const auto& s : list("querier-address")) {
         const auto eq = s.find('=');

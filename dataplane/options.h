@@ -12,6 +12,7 @@
 
 #include "fdb/addr.h"
 #include "fdb/port_set.h"
+#include "dataplane/queue_map.h"
 #include "fdb/vlan_table.h"
 #include "snooping/config.h"
 
@@ -63,12 +64,7 @@ struct Config {
     std::uint16_t tx_queues = 0;
     // Which lcore polls which (port, rx queue), like l3fwd's --config;
     // empty: the (port, queue) pairs are dealt round-robin to the workers.
-    struct QueueMap {
-        PortId port;
-        std::uint16_t queue;
-        unsigned lcore;
-        friend bool operator==(const QueueMap&, const QueueMap&) = default;
-    };
+    using QueueMap = RxAssignment;
     std::vector<QueueMap> queue_map;
 
     PortConfig port(PortId p) const {

@@ -15,15 +15,15 @@ bool Ports::probe(const Config& cfg, unsigned workers, std::vector<PortQueues>& 
     out.clear();
     for (PortId p : ids_) {
         const std::string name = "port " + std::to_string(p);
-        rte_eth_dev_info info{};
-        if (int rc = rte_eth_dev_info_get(p, &info); rc != 0) {
+        Device& d = dev_[p];
+        const rte_eth_dev_info& info = d.info;
+        if (int rc = rte_eth_dev_info_get(p, &d.info); rc != 0) {
             error = name + ": cannot get device info: " + rte_strerror(-rc);
             return false;
         }
-        Device& d = dev_[p];
         d.driver = info.driver_name;
-        const std::uint16_t txq = static_cast<std::uint16_t>(
-            std::min<unsigned>({workers, info.max_tx_queues, cfg.tx_queues ? cfg.tx_queues : workers}));
+        const std::uint16_t max_tx = cfg.tx_queues ? std::min(cfg.tx_queues, info.max_tx_queues) : info.max_tx_queues;
+        const std::uint16_t txq = static_cast<std::uint16_t>(std::min<unsigned>(workers, max_tx));  // as the queue map
         // net_af_packet spreads received frames over all of its qpairs (a
         // PACKET_FANOUT group) whether we poll them or not: every queue is
         // polled. A multi-queue net_tap spreads them too, and wants as many
@@ -64,7 +64,6 @@ bool Ports::probe(const Config& cfg, unsigned workers, std::vector<PortQueues>& 
             d.rss = true;
         }
         d.if_index = fanout ? info.if_index : 0;
-        const std::uint16_t max_tx = cfg.tx_queues ? std::min(cfg.tx_queues, info.max_tx_queues) : info.max_tx_queues;
         out.push_back({p, d.rx, max_tx});
     }
     return true;
@@ -74,11 +73,7 @@ bool Ports::start(const QueueMap& map, rte_mempool* pool, std::string& error) {
     for (PortId p : ids_) {
         const std::string name = "port " + std::to_string(p);
         const Device& d = dev_[p];
-        rte_eth_dev_info info{};
-        if (int rc = rte_eth_dev_info_get(p, &info); rc != 0) {
-            error = name + ": cannot get device info: " + rte_strerror(-rc);
-            return false;
-        }
+        const rte_eth_dev_info& info = d.info;
         const std::uint16_t txq = map.tx_queues[p];
         rte_eth_conf conf{};
         if (d.rss) {

@@ -59,6 +59,7 @@ public:
 
 private:
     struct Device {
+        rte_eth_dev_info info{};  // read once, by probe()
         std::string driver;
         std::uint16_t rx = 1;
         bool rss = false;              // spread rx by RSS on IP addresses

@@ -33,11 +33,12 @@ struct PortQueues {
     std::uint16_t max_tx = 1;  // tx queues the device offers
 };
 
-// One (port, queue, lcore) triple of --queue-map.
+// One (port, queue, lcore) triple of --queue-map (Config::QueueMap).
 struct RxAssignment {
     PortId port;
     std::uint16_t queue;
     unsigned lcore;
+    friend bool operator==(const RxAssignment&, const RxAssignment&) = default;
 };
 
 struct QueueMap {

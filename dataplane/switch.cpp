@@ -54,9 +54,8 @@ bool Switch::init(std::string& error) {
     for (PortId p : ports_.ids()) admission_.set_port(p, cfg_.port(p));
 
     std::vector<PortQueues> queues;
-    std::vector<RxAssignment> explicit_rx;
-    for (const auto& m : cfg_.queue_map) explicit_rx.push_back({m.port, m.queue, m.lcore});
-    if (!ports_.probe(cfg_, nworkers, queues, error) || !build_queue_map(queues, nworkers, lcores_, explicit_rx, map_, error))
+    if (!ports_.probe(cfg_, nworkers, queues, error) ||
+        !build_queue_map(queues, nworkers, lcores_, cfg_.queue_map, map_, error))
         return false;
 
     // Mempool: every rx descriptor filled, every tx descriptor of every queue
@@ -180,8 +179,8 @@ PortStats Switch::port_stats(PortId p) const {
         for (int d = 0; d < kDrops; ++d) s.drops[d] += c.drops[p][d].load(std::memory_order_relaxed);
     }
     if (control_) {
-        s.drops[static_cast<int>(Drop::handoff_full)] += control_->handoff().handoff_full(p);
-        s.drops[static_cast<int>(Drop::no_mbuf)] += control_->handoff().no_mbuf(p);
+        s.drops[static_cast<int>(Drop::handoff_full)] += control_->handoff().full_drops(p);
+        s.drops[static_cast<int>(Drop::no_mbuf)] += control_->handoff().no_mbuf_drops(p);
     }
     return s;
 }

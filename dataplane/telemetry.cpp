@@ -62,7 +62,7 @@ int cmd_stats(const char*, const char* params, rte_tel_data* d) {
         {"truncated_records", k.truncated_records}, {"queries_from_zero", k.queries_from_zero},
         {"ignored_guarded_queries", k.ignored_guarded_queries}, {"querier_lost", k.querier_lost},
         {"querier_found", k.querier_found}, {"elections_won", k.elections_won}, {"elections_lost", k.elections_lost},
-        {"control_frames", snap->control.control_frames}, {"fdb_errors", snap->control.fdb_errors},
+        {"control_frames", snap->control.control_frames}, {"fdb_errors", snap->control.fdb_errors}, {"unsendable", snap->control.unsendable},
         {"learned", snap->control.learned}, {"link_changes", snap->control.link_changes},
         {"link_interrupts", g_switch->link_events()}};
     for (const auto& [name, v] : rows) rte_tel_data_add_dict_u64(sn, name, v);

@@ -52,12 +52,6 @@ public:
             if (buf_[p].n) flush(p);
         pending_ = {};
     }
-    // Frames still buffered (none after flush_all()).
-    unsigned buffered() const {
-        unsigned n = 0;
-        for (const Buf& b : buf_) n += b.n;
-        return n;
-    }
 
 private:
     void flush(PortId p) {
@@ -108,8 +102,9 @@ public:
         rte_pktmbuf_free(m);
     }
     void no_mbuf(PortSet to) { bump(drops_[*to.begin()][1], to.size()); }
-    std::uint64_t handoff_full(PortId p) const { return drops_[p][0].load(std::memory_order_relaxed); }
-    std::uint64_t no_mbuf(PortId p) const { return drops_[p][1].load(std::memory_order_relaxed); }
+    // Drops per port: the worker's ring was full; no mbuf for a tag variant.
+    std::uint64_t full_drops(PortId p) const { return drops_[p][0].load(std::memory_order_relaxed); }
+    std::uint64_t no_mbuf_drops(PortId p) const { return drops_[p][1].load(std::memory_order_relaxed); }
 
 private:
     std::array<std::uint16_t, kMaxPorts> delegate_{};

@@ -87,10 +87,7 @@ void Worker::run(const std::atomic<bool>& stop) {
 void Worker::send_handed() {
     HandedFrame h[32];
     const unsigned n = rte_ring_sc_dequeue_burst_elem(handoff_, h, sizeof h[0], 32, nullptr);
-    for (unsigned i = 0; i < n; ++i) {
-        bump(c_.handed[h[i].port]);
-        tx_.put(h[i].port, h[i].m);
-    }
+    for (unsigned i = 0; i < n; ++i) tx_.put(h[i].port, h[i].m);
 }
 
 inline void Worker::learn(PortId in, VlanId vid, const std::uint8_t* src, Time now) {

@@ -83,6 +83,12 @@ struct SnoopConfig {
     std::uint32_t max_sources_per_record = 512;
 };
 
+// A per-VLAN switch (--flood-link-scope6 VID, --flood-solicited-node6 VID): on for `vid`?
+inline bool on_for(const std::map<VlanId, bool>& m, VlanId vid) {
+    const auto it = m.find(vid);
+    return it != m.end() && it->second;
+}
+
 // Effective timers given the configuration and what the elected querier
 // advertised (QRV/QQIC adopted per RFC 3376 §4.1.6-7, RFC 3810 §5.1.8-9).
 struct EffectiveTimers {

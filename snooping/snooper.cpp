@@ -33,12 +33,8 @@ bool Snooper::is_link_local_group(VlanId vid, const IpAddr& g) const {
     if (g.is_v4()) return g.v4().is_link_local_multicast();  // RFC 4541 §2.1.2-2
     const Ipv6Addr a = g.v6();
     if (a.is_all_nodes() || a.multicast_scope() <= 1) return true;  // RFC 4541 §3
-    const auto on = [vid](const std::map<VlanId, bool>& m) {
-        auto it = m.find(vid);
-        return it != m.end() && it->second;
-    };
-    return (a.multicast_scope() == 2 && on(cfg_.flood_link_scope6)) ||
-           (a.is_solicited_node() && on(cfg_.flood_solicited_node6));
+    return (a.multicast_scope() == 2 && on_for(cfg_.flood_link_scope6, vid)) ||
+           (a.is_solicited_node() && on_for(cfg_.flood_solicited_node6, vid));
 }
 
 bool Snooper::allowed(PortId port, const IpAddr& g) const {

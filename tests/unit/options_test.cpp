@@ -57,6 +57,15 @@ TEST(Options, port_lists_and_policies) {
     EXPECT_TRUE(c.vlan_snooping_on(10));
 }
 
+TEST(Options, vlan_snooping_takes_the_same_words_as_snooping) {
+    const auto r = parse({"--snooping", "no", "--vlan-snooping", "20=yes", "--vlan-snooping", "30=0"});
+    ASSERT_TRUE(r.config) << r.error;
+    EXPECT_TRUE(r.config->vlan_snooping_on(20));
+    EXPECT_FALSE(r.config->vlan_snooping_on(30));
+    EXPECT_FALSE(r.config->vlan_snooping_on(10));
+    EXPECT_FALSE(parse({"--vlan-snooping", "20=maybe"}).config);
+}
+
 TEST(Options, ini_file_uses_the_same_names_and_the_command_line_wins) {
     const std::string path = ::testing::TempDir() + "l2snoop_test.ini";
     std::ofstream(path) << "# comment\nport = 0:trunk:10,20\nport = 1:access:20\nquerier = on\nquery-interval = 30s\n";
