@@ -117,7 +117,9 @@ void ControlPlane::apply(Actions& a) {
     a.clear();
 }
 
-void ControlPlane::send(const SendAction& s) {
+void ControlPlane::send(const SendAction& s) { send(s, switch_mac_); }
+
+void ControlPlane::send(const SendAction& s, const MacAddr& src_mac) {
     rte_mbuf* m = rte_pktmbuf_alloc(pool_);
     if (m == nullptr) {
         if (!s.ports.empty()) handoff_.no_mbuf(s.ports);
@@ -125,7 +127,7 @@ void ControlPlane::send(const SendAction& s) {
     }
     // Encoded straight into the mbuf's data room.
     const std::span<std::uint8_t> room{rte_pktmbuf_mtod(m, std::uint8_t*), rte_pktmbuf_tailroom(m)};
-    const std::size_t len = build_frame(s.msg, switch_mac_, s.src, s.dst, room);
+    const std::size_t len = build_frame(s.msg, src_mac, s.src, s.dst, room);
     if (len > room.size()) {  // larger than a buffer: never for the queries we build
         ++ctl_.unsendable;
         rte_pktmbuf_free(m);
@@ -159,6 +161,15 @@ void ControlPlane::handle(const PuntedFrame& pf) {
         }
     }
     apply(actions_);
+    if (d.rewritten) {
+        // A report a filtering profile cut: its permitted records go on from
+        // the same host (MAC and IP source), to the same destination.
+        MacAddr host;
+        std::memcpy(host.b.data(), data + 6, 6);
+        rte_pktmbuf_free(pf.m);
+        send({pf.vid, d.forward, *d.rewritten, pf.src, pf.group}, host);
+        return;
+    }
     ++ctl_.forwarded;
     egress_.send(pf.m, pf.arrival != Arrival::untagged, pf.vid,
                  plan(d.forward & vlans_.members(pf.vid), pf.vid, pf.arrival, ports_.up(), vlans_));

@@ -63,6 +63,7 @@ private:
     void handle(const PuntedFrame& pf);
     void apply(Actions& a);
     void send(const SendAction& s);
+    void send(const SendAction& s, const MacAddr& src_mac);
     void check_links();
     void build_snapshot();
 

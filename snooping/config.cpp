@@ -18,6 +18,17 @@ bool GroupPrefix::contains(const IpAddr& a) const {
     return true;
 }
 
+std::string GroupPrefix::to_string() const { return prefix.to_string() + "/" + std::to_string(length); }
+
+bool FilterProfile::permits(const IpAddr& group) const {
+    bool has_permit = false;
+    for (const FilterRule& r : rules) {
+        if (r.range.contains(group)) return r.permit;
+        has_permit |= r.permit && r.range.prefix.family() == group.family();
+    }
+    return !has_permit;
+}
+
 EffectiveTimers EffectiveTimers::from(const Timers& t, unsigned adopted_qrv, Duration adopted_qi) {
     EffectiveTimers e{};
     e.robustness = adopted_qrv ? adopted_qrv : t.robustness;
@@ -64,11 +75,13 @@ std::vector<std::string> validate(const SnoopConfig& c) {
         if (!a.is_unspecified() && !a.is_link_local_unicast())
             err.push_back("--querier-address " + std::to_string(vid) + "=" + a.to_string() +
                           " must be link-local (RFC 3810 §5.1.14) or ::");
-    for (const auto& [port, prefixes] : c.allowed_groups)
-        for (const auto& p : prefixes)
-            if (!p.prefix.is_multicast() || p.length > (p.prefix.is_v4() ? 32u : 128u))
-                err.push_back("--allow-groups " + std::to_string(port) + ":" + p.prefix.to_string() + "/" +
-                              std::to_string(p.length) + " is not a multicast prefix");
+    for (const auto& [port, f] : c.port_filters)
+        for (const auto& r : f.rules) {
+            const GroupPrefix& p = r.range;
+            const unsigned lo = p.prefix.is_v4() ? 4u : 8u;  // inside 224.0.0.0/4, ff00::/8
+            if (!p.prefix.is_multicast() || p.length < lo || p.length > (p.prefix.is_v4() ? 32u : 128u))
+                err.push_back("filter profile '" + f.name + "': " + p.to_string() + " is not a multicast range");
+        }
     if (c.max_records_per_report == 0) err.push_back("max records per report must be at least 1");
     if (c.max_sources_per_record == 0) err.push_back("max sources per record must be at least 1");
     return err;

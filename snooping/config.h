@@ -36,6 +36,23 @@ struct GroupPrefix {
     IpAddr prefix;
     unsigned length = 0;  // bits
     bool contains(const IpAddr& a) const;
+    std::string to_string() const;
+};
+
+// A filtering profile (--filter-profile NAME:permit PREFIX,deny PREFIX...),
+// shared by the ports that name it (--port-filter P:NAME). The first rule whose
+// range holds the group decides. A group no rule holds is denied when the
+// profile permits some range of the group's family (an allow-list), and
+// permitted otherwise: an IPv4-only profile leaves MLD alone, a deny-only
+// profile blocks its ranges and nothing else.
+struct FilterRule {
+    bool permit;
+    GroupPrefix range;
+};
+struct FilterProfile {
+    std::string name;
+    std::vector<FilterRule> rules;
+    bool permits(const IpAddr& group) const;
 };
 
 struct Timers {
@@ -73,12 +90,17 @@ struct SnoopConfig {
     // Ports that also get reports and leaves (RFC 4541 §2.1.1-1's administrative
     // override; by default they go to router ports only).
     PortSet report_flood_ports;
-    std::map<PortId, std::vector<GroupPrefix>> allowed_groups;  // absent port: all groups
+    std::map<PortId, FilterProfile> port_filters;  // absent port: every group
 
     std::uint32_t max_groups = 0;           // groups (VLAN, group) over all VLANs; 0: unlimited
     std::uint32_t max_groups_per_port = 0;  // 0: unlimited
     std::uint32_t max_groups_per_vlan = 0;  // 0: unlimited
     LimitAction limit_action = LimitAction::deny;
+    // Hosts tracked per port over all its groups (explicit host tracking, for
+    // fast leave with several IGMPv3/MLDv2 hosts; the Linux bridge's default
+    // is 512 too). Past it a report still counts, its host is not tracked, and
+    // a leave on that membership queries instead of pruning at once. 0: no cap.
+    std::uint32_t max_hosts_per_port = 512;
     std::uint32_t max_records_per_report = 256;
     std::uint32_t max_sources_per_record = 512;
 };

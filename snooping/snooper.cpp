@@ -38,9 +38,15 @@ bool Snooper::is_link_local_group(VlanId vid, const IpAddr& g) const {
 }
 
 bool Snooper::allowed(PortId port, const IpAddr& g) const {
-    auto it = cfg_.allowed_groups.find(port);
-    if (it == cfg_.allowed_groups.end()) return true;
-    return std::any_of(it->second.begin(), it->second.end(), [&](const GroupPrefix& p) { return p.contains(g); });
+    auto it = cfg_.port_filters.find(port);
+    return it == cfg_.port_filters.end() || it->second.permits(g);
+}
+
+// Link-local groups are never snooped (and never filtered): their reports go on.
+bool Snooper::filtered(VlanId vid, PortId port, const IpAddr& g) {
+    if (is_link_local_group(vid, g) || allowed(port, g)) return false;
+    ++counters_.ignored_filtered;
+    return true;
 }
 
 PortSet Snooper::routers(VlanId, const Vlan& v, IpFamily f, Time now) const {
@@ -146,7 +152,10 @@ void Snooper::erase_port_memberships(PortId port, Time now, Actions& out) {
     std::vector<GroupKey> touched;
     for (auto& [key, g] : groups_)
         if (g.ports.erase(port)) touched.push_back(key);
-    if (!touched.empty()) port_groups_.erase(port);
+    if (!touched.empty()) {
+        port_groups_.erase(port);
+        port_hosts_.erase(port);
+    }
     for (const auto& k : touched) publish(k.first, k.second, now, out);
 }
 
@@ -183,19 +192,34 @@ Disposition Snooper::on_message(PortId port, VlanId vid, const Message& msg, con
             on_query(port, vid, msg, src, now, out);
             return {flood};  // queries are flooded in the VLAN (RFC 4541 §2.1.1-1)
         case MessageType::report:
-            ++counters_.reports;
-            apply_record(vid, port, src, RecordType::mode_is_exclude, msg.group, {}, msg.version, now, out);
-            break;
         case MessageType::leave:
-            ++counters_.leaves;
-            apply_record(vid, port, src, RecordType::change_to_include, msg.group, {}, msg.version, now, out);
+            ++(msg.type == MessageType::report ? counters_.reports : counters_.leaves);
+            // A filtered group is neither learned nor announced upstream:
+            // forwarded, the report would make the router send it anyway.
+            if (filtered(vid, port, msg.group)) {
+                ++counters_.reports_withheld;
+                return {};
+            }
+            apply_record(vid, port, src,
+                         msg.type == MessageType::report ? RecordType::mode_is_exclude : RecordType::change_to_include,
+                         msg.group, {}, msg.version, now, out);
             break;
         case MessageType::v3_report: {
             ++counters_.v3_reports;
             const std::size_t n = std::min<std::size_t>(msg.records.size(), cfg_.max_records_per_report);
             counters_.truncated_records += msg.records.size() - n;
-            for (std::size_t i = 0; i < n; ++i) {
+            std::optional<Message> kept;  // the report without its filtered records, once one is found
+            for (std::size_t i = 0; i < msg.records.size(); ++i) {
                 const GroupRecord& r = msg.records[i];
+                if (filtered(vid, port, r.group)) {
+                    if (!kept) {
+                        kept = msg;
+                        kept->records.resize(i);
+                    }
+                    continue;
+                }
+                if (kept) kept->records.push_back(r);
+                if (i >= n) continue;  // beyond the cap: forwarded, not learned
                 if (r.sources.size() > cfg_.max_sources_per_record) {
                     ++counters_.truncated_records;
                     std::vector<IpAddr> cut(r.sources.begin(), r.sources.begin() + cfg_.max_sources_per_record);
@@ -203,6 +227,16 @@ Disposition Snooper::on_message(PortId port, VlanId vid, const Message& msg, con
                 } else {
                     apply_record(vid, port, src, r.type, r.group, r.sources, msg.version, now, out);
                 }
+            }
+            if (kept) {
+                if (kept->records.empty()) {
+                    ++counters_.reports_withheld;
+                    return {};
+                }
+                ++counters_.reports_rewritten;
+                Disposition d = report_disposition(vid, v, port, f, now);
+                d.rewritten = std::move(kept);
+                return d;
             }
             break;
         }
@@ -220,9 +254,13 @@ Disposition Snooper::on_message(PortId port, VlanId vid, const Message& msg, con
             return {flood};  // link-local to all-snoopers / all-routers
         }
     }
-    // Reports and leaves go to router ports only (RFC 4541 §2.1.1-1): other
-    // hosts must not see them, or v1/v2 hosts suppress their own reports.
-    // The administrator may name more ports (--report-flood-ports).
+    return report_disposition(vid, v, port, f, now);
+}
+
+// Reports and leaves go to router ports only (RFC 4541 §2.1.1-1): other
+// hosts must not see them, or v1/v2 hosts suppress their own reports.
+// The administrator may name more ports (--report-flood-ports).
+Disposition Snooper::report_disposition(VlanId vid, const Vlan& v, PortId port, IpFamily f, Time now) const {
     return {(routers(vid, v, f, now) | (cfg_.report_flood_ports & v.members)) - PortSet::of({port})};
 }
 
@@ -343,7 +381,9 @@ Snooper::Membership* Snooper::admit(VlanId vid, const IpAddr& group, PortId port
             return nullptr;
         }
         ++counters_.replaced_limit;
-        groups_.at(*victim).ports.erase(port);
+        auto& victim_ports = groups_.at(*victim).ports;
+        forget_hosts(port, victim_ports.at(port));
+        victim_ports.erase(port);
         --port_groups_[port];
         publish(victim->first, victim->second, now, out);  // drops the group if it was the last port
         if (over()) {
@@ -367,10 +407,6 @@ void Snooper::apply_record(VlanId vid, PortId port, const IpAddr& host, RecordTy
     const IpFamily f = group.family();
     if (is_link_local_group(vid, group)) {
         ++counters_.ignored_link_local;
-        return;
-    }
-    if (!allowed(port, group)) {
-        ++counters_.ignored_filtered;
         return;
     }
     const EffectiveTimers T = timers(vid, f);
@@ -411,23 +447,7 @@ void Snooper::apply_record(VlanId vid, PortId port, const IpAddr& host, RecordTy
         if (is_leave && f == IpFamily::v4 && compat == 1) return;
     }
 
-    // Explicit host tracking (per port), for fast leave with several v3 hosts.
-    {
-        Host& h = m->hosts[host];
-        switch (type) {
-            case RecordType::mode_is_include:
-            case RecordType::change_to_include: h = {false, B}; break;
-            case RecordType::mode_is_exclude:
-            case RecordType::change_to_exclude: h = {true, B}; break;
-            case RecordType::allow_new_sources:
-                for (const auto& s : B) h.exclude ? (void)h.sources.erase(s) : (void)h.sources.insert(s);
-                break;
-            case RecordType::block_old_sources:
-                for (const auto& s : B) h.exclude ? (void)h.sources.insert(s) : (void)h.sources.erase(s);
-                break;
-        }
-        if (!h.exclude && h.sources.empty()) m->hosts.erase(host);
-    }
+    track_host(port, *m, host, type, B);
 
     const Time gmi = now + T.membership_interval;
     const bool lowers = type == RecordType::block_old_sources || type == RecordType::change_to_exclude ||
@@ -515,8 +535,9 @@ void Snooper::apply_record(VlanId vid, PortId port, const IpAddr& host, RecordTy
     if (!lowers) m->last_refresh = now;
 
     Group& g = groups_.at({vid, group});
-    // Fast leave: the last host on a single-host port is gone, prune now.
-    if (lowers && cfg_.fast_leave.contains(port) && m->hosts.empty()) {
+    // Fast leave: the last host on a single-host port is gone, prune now
+    // (unless some host went untracked: then the port may still have one).
+    if (lowers && cfg_.fast_leave.contains(port) && m->hosts.empty() && !m->untracked_hosts) {
         g.ports.erase(port);
         --port_groups_[port];
         publish(vid, group, now, out);
@@ -545,6 +566,48 @@ void Snooper::apply_record(VlanId vid, PortId port, const IpAddr& host, RecordTy
     publish(vid, group, now, out);
     schedule(std::min(membership_deadline(*m, now), g.lmq_left ? g.lmq_next : Time::max()), TimerKind::membership, vid,
              group);
+}
+
+// Explicit host tracking (per port), for fast leave with several v3 hosts.
+void Snooper::track_host(PortId port, Membership& m, const IpAddr& host, RecordType type, const std::set<IpAddr>& B) {
+    const auto it = m.hosts.find(host);
+    Host h = it == m.hosts.end() ? Host{} : it->second;
+    switch (type) {
+        case RecordType::mode_is_include:
+        case RecordType::change_to_include: h = {false, B}; break;
+        case RecordType::mode_is_exclude:
+        case RecordType::change_to_exclude: h = {true, B}; break;
+        case RecordType::allow_new_sources:
+            for (const auto& s : B) h.exclude ? (void)h.sources.erase(s) : (void)h.sources.insert(s);
+            break;
+        case RecordType::block_old_sources:
+            for (const auto& s : B) h.exclude ? (void)h.sources.insert(s) : (void)h.sources.erase(s);
+            break;
+    }
+    const bool wants = h.exclude || !h.sources.empty();
+    std::size_t& count = port_hosts_[port];
+    if (it != m.hosts.end()) {
+        if (wants) {
+            it->second = std::move(h);
+        } else {
+            m.hosts.erase(it);
+            --count;
+        }
+    } else if (wants) {
+        if (cfg_.max_hosts_per_port && count >= cfg_.max_hosts_per_port) {
+            ++counters_.hosts_untracked;
+            m.untracked_hosts = true;
+        } else {
+            m.hosts.emplace(host, std::move(h));
+            ++count;
+        }
+    }
+}
+
+void Snooper::forget_hosts(PortId port, Membership& m) {
+    port_hosts_[port] -= m.hosts.size();
+    m.hosts.clear();
+    m.untracked_hosts = false;
 }
 
 void Snooper::send_last_member_query(VlanId vid, const IpAddr& group, Group& g, Time now, Actions& out) {
@@ -587,11 +650,12 @@ void Snooper::expire_membership(VlanId vid, const IpAddr& group, Time now, Actio
             // Group timer expiry in EXCLUDE: INCLUDE with the sources whose
             // timers still run; blocked sources go (RFC 3376 §6.5).
             m.exclude = false;
-            m.hosts.clear();
+            forget_hosts(it->first, m);
         }
         if (!m.exclude) std::erase_if(m.sources, [&](const auto& st) { return !running(st.second, now); });
         if (!m.exclude && m.sources.empty()) {
             --port_groups_[it->first];
+            forget_hosts(it->first, m);
             it = g.ports.erase(it);
             continue;
         }

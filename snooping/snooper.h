@@ -85,7 +85,14 @@ struct Actions {
 
 // What to do with a received control frame itself.
 struct Disposition {
+    Disposition() = default;
+    Disposition(PortSet f) : forward(f) {}  // NOLINT: `return {ports};`
     PortSet forward;  // ports to forward the frame to, unchanged (never the ingress port)
+    // Set when a filtering profile removed some records of an IGMPv3/MLDv2
+    // report: `forward` gets this report (the permitted records, same source)
+    // instead of the frame as received, so the upstream router does not join
+    // the filtered groups either.
+    std::optional<Message> rewritten;
 };
 
 // ---- counters -----------------------------------------------------------------
@@ -94,7 +101,10 @@ struct SnoopCounters {
     std::uint64_t queries = 0, reports = 0, leaves = 0, v3_reports = 0, mrd = 0, pim_hellos = 0;
     std::uint64_t queries_sent = 0;
     std::uint64_t ignored_link_local = 0;       // reports for 224.0.0.0/24, ff02::1 (never snooped)
-    std::uint64_t ignored_filtered = 0;         // group outside the port's allowed ranges
+    std::uint64_t ignored_filtered = 0;         // records for groups the port's filtering profile denies
+    std::uint64_t reports_withheld = 0;         // reports/leaves not forwarded: every record was filtered
+    std::uint64_t reports_rewritten = 0;        // v3 reports forwarded without their filtered records
+    std::uint64_t hosts_untracked = 0;          // a host not tracked: its port had --max-hosts-per-port
     std::uint64_t denied_limit = 0;             // a limit refused a new membership
     std::uint64_t replaced_limit = 0;           // a limit evicted an old membership
     std::uint64_t truncated_records = 0;        // records/sources beyond the caps
@@ -177,6 +187,11 @@ public:
     std::vector<MembershipView> memberships(Time now) const;
     std::vector<QuerierView> queriers(Time now) const;
     std::size_t group_count() const { return groups_.size(); }
+    // Hosts tracked on `port` over all its memberships (bounded by max_hosts_per_port).
+    std::size_t tracked_hosts(PortId port) const {
+        const auto it = port_hosts_.find(port);
+        return it == port_hosts_.end() ? 0 : it->second;
+    }
 
 private:
     struct Host {
@@ -191,6 +206,9 @@ private:
         Time v2_host_until{0};           // IGMPv2 / MLDv1 host present
         Time last_refresh{0};
         std::map<IpAddr, Host> hosts;
+        // A host reported here while its port was at max_hosts_per_port: the
+        // hosts map is incomplete, so fast leave queries instead of pruning.
+        bool untracked_hosts = false;
     };
     using GroupKey = std::pair<VlanId, IpAddr>;
     struct Group {
@@ -246,6 +264,11 @@ private:
     EffectiveTimers timers(VlanId vid, IpFamily f) const;
     bool is_link_local_group(VlanId vid, const IpAddr& g) const;
     bool allowed(PortId port, const IpAddr& g) const;
+    // Counts it when not: a record for `g` on `port` the engine must ignore and not forward.
+    bool filtered(VlanId vid, PortId port, const IpAddr& g);
+    Disposition report_disposition(VlanId vid, const Vlan& v, PortId port, IpFamily f, Time now) const;
+    void track_host(PortId port, Membership& m, const IpAddr& host, RecordType type, const std::set<IpAddr>& B);
+    void forget_hosts(PortId port, Membership& m);
     PortSet up_members(const Vlan& v) const { return v.members & up_; }
     PortSet routers(VlanId vid, const Vlan& v, IpFamily f, Time now) const;
 
@@ -278,6 +301,7 @@ private:
     std::map<GroupKey, Group> groups_;
     std::map<PortId, std::size_t> port_groups_;  // memberships per port (limits)
     std::map<VlanId, std::size_t> vlan_groups_;  // groups per VLAN (limits)
+    std::map<PortId, std::size_t> port_hosts_;   // tracked hosts per port over its memberships
     std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<>> timers_;
     SnoopCounters counters_;
 };

@@ -146,9 +146,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     cfg.no_querier_policy = c & 4 ? NoQuerierPolicy::flood : NoQuerierPolicy::snoop;
     cfg.limit_action = c & 8 ? LimitAction::replace : LimitAction::deny;
     cfg.max_groups_per_port = c & 16 ? 3 : 0;
+    cfg.max_hosts_per_port = c & 16 ? 2 : 0;
     cfg.max_groups_per_vlan = c & 32 ? 5 : 0;
     cfg.max_groups = c & 64 ? 6 : 0;
     if (c & 128) cfg.flood_solicited_node6[kVid] = true;
+    // Port 1 filtered: 239/8 permitted, so other IPv4 groups denied; ff0e::/16 denied, other IPv6 permitted.
+    if (c & 32)
+        cfg.port_filters[1] = {"fuzz", {{true, {*IpAddr::parse("239.0.0.0"), 8}},
+                                        {false, {*IpAddr::parse("ff0e::"), 16}}}};
+    const auto permitted = [&](PortId p, const IpAddr& g) {
+        const auto f = cfg.port_filters.find(p);
+        return f == cfg.port_filters.end() || f->second.permits(g);
+    };
     const std::uint8_t ports = in.byte();
     cfg.fast_leave = PortSet::from_bits(ports & 0xf);
     cfg.no_router_learning = PortSet::from_bits(ports >> 4);
@@ -171,6 +180,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 const IpAddr from = sender(m.family, in.byte());
                 const Disposition d = s.on_message(port, kVid, m, from, now, out);
                 if (d.forward.contains(port) || (d.forward - kMembers).bits() != 0) std::abort();
+                // A rewritten report is a v3 report with fewer records, none of them filtered.
+                if (d.rewritten) {
+                    if (m.type != MessageType::v3_report || d.rewritten->records.size() >= m.records.size() ||
+                        d.rewritten->records.empty())
+                        std::abort();
+                    for (const GroupRecord& r : d.rewritten->records)
+                        if (!permitted(port, r.group) && !(r.group.is_v4() && r.group.v4().is_link_local_multicast()))
+                            std::abort();  // (link-local groups are never filtered)
+                }
                 break;
             }
             case 2: {
@@ -198,10 +216,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         model.apply(out);
         // Limits: memberships per port (dynamic ones; statics are the administrator's).
         std::map<PortId, unsigned> per_port;
+        std::map<PortId, std::size_t> hosts;
         for (const MembershipView& m : s.memberships(now)) {
             if (!kMembers.contains(m.port)) std::abort();
             if (m.group_timer_left < Duration{0}) std::abort();
+            if (!permitted(m.port, m.group)) std::abort();  // a filtered group never has a membership
             ++per_port[m.port];
+            hosts[m.port] += m.hosts.size();
+        }
+        // Tracked hosts: the engine's per-port count is the sum over memberships, within the cap.
+        for (PortId p : kMembers) {
+            if (s.tracked_hosts(p) != hosts[p]) std::abort();
+            if (cfg.max_hosts_per_port && hosts[p] > cfg.max_hosts_per_port) std::abort();
         }
         if (cfg.max_groups_per_port)
             for (const auto& [p, n] : per_port)

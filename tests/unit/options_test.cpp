@@ -49,12 +49,43 @@ TEST(Options, port_lists_and_policies) {
     EXPECT_EQ(c.flood_ports, PortSet::of({3}));
     EXPECT_EQ(c.snoop.report_flood_ports, PortSet::of({2}));
     EXPECT_EQ(c.unregistered, UnregisteredPolicy::router);
-    ASSERT_EQ(c.snoop.allowed_groups.at(1).size(), 2u);
-    EXPECT_EQ(c.snoop.allowed_groups.at(1)[0].length, 16u);
+    const FilterProfile& allow = c.snoop.port_filters.at(1);
+    EXPECT_EQ(allow.rules.size(), 4u);  // the two ranges, then every other group of each family denied
+    EXPECT_EQ(allow.rules[0].range.length, 16u);
+    EXPECT_TRUE(allow.permits(*IpAddr::parse("239.1.2.3")));
+    EXPECT_FALSE(allow.permits(*IpAddr::parse("239.2.2.3")));
+    EXPECT_FALSE(allow.permits(*IpAddr::parse("ff05::1")));
     EXPECT_EQ(c.snoop.limit_action, LimitAction::replace);
     EXPECT_EQ(c.snoop.no_querier_policy, NoQuerierPolicy::flood);
     EXPECT_FALSE(c.vlan_snooping_on(20));
     EXPECT_TRUE(c.vlan_snooping_on(10));
+}
+
+TEST(Options, a_filter_profile_is_defined_once_and_shared_by_ports) {
+    const auto r = parse({"--filter-profile", "iptv:permit 239.1.0.0/16, deny 239.0.0.0/8",
+                          "--filter-profile", "iptv:permit ff0e::/16", "--port-filter", "1,2:iptv",
+                          "--filter-profile", "no-ssm:deny 232.0.0.0/8", "--port-filter", "3:no-ssm"});
+    ASSERT_TRUE(r.config) << r.error;
+    const auto& f = r.config->snoop.port_filters;
+    ASSERT_EQ(f.size(), 3u);
+    EXPECT_EQ(f.at(2).name, "iptv");
+    EXPECT_EQ(f.at(2).rules.size(), 3u);  // the repeated option appends
+    const auto permits = [&](PortId p, const char* g) { return f.at(p).permits(*IpAddr::parse(g)); };
+    EXPECT_TRUE(permits(1, "239.1.0.9"));
+    EXPECT_FALSE(permits(1, "239.9.0.9"));   // deny rule
+    EXPECT_FALSE(permits(1, "233.1.1.1"));   // no rule holds it; the profile permits IPv4 ranges: denied
+    EXPECT_TRUE(permits(1, "ff0e::9"));
+    EXPECT_FALSE(permits(1, "ff05::9"));
+    EXPECT_FALSE(permits(3, "232.1.1.1"));
+    EXPECT_TRUE(permits(3, "239.1.1.1"));    // a deny-only profile denies its ranges only
+    EXPECT_TRUE(permits(3, "ff0e::1"));
+}
+
+TEST(Options, an_ipv4_profile_leaves_mld_alone) {
+    const auto r = parse({"--filter-profile", "v4:permit 239.1.0.0/16", "--port-filter", "1:v4"});
+    ASSERT_TRUE(r.config) << r.error;
+    EXPECT_TRUE(r.config->snoop.port_filters.at(1).permits(*IpAddr::parse("ff0e::1")));
+    EXPECT_FALSE(r.config->snoop.port_filters.at(1).permits(*IpAddr::parse("239.2.0.1")));
 }
 
 TEST(Options, vlan_snooping_takes_the_same_words_as_snooping) {
@@ -101,6 +132,15 @@ INSTANTIATE_TEST_SUITE_P(
                       BadCase{{"--querier-address", "10=2001:db8::1"}, "--querier-address"},
                       BadCase{{"--querier-address", "10"}, "--querier-address"}, BadCase{{"--fast-leave", "1,x"}, "--fast-leave"},
                       BadCase{{"--allow-groups", "1:10.0.0.0/8"}, "--allow-groups"}, BadCase{{"--unregistered", "all"}, "--unregistered"},
+                      BadCase{{"--filter-profile", "iptv:allow 239.0.0.0/8"}, "--filter-profile"},
+                      BadCase{{"--filter-profile", "iptv:permit 10.0.0.0/8"}, "not a multicast range"},
+                      BadCase{{"--filter-profile", "iptv:permit 239.0.0.0/33"}, "--filter-profile"},
+                      BadCase{{"--filter-profile", "ip tv:permit 239.0.0.0/8"}, "--filter-profile"},
+                      BadCase{{"--filter-profile", "permit 239.0.0.0/8"}, "--filter-profile"},
+                      BadCase{{"--port-filter", "1:iptv"}, "no filter profile 'iptv'"},
+                      BadCase{{"--filter-profile", "a:deny 239.0.0.0/8", "--port-filter", "1:a", "--allow-groups", "1:239.1.0.0/16"},
+                              "port 1 already has filter profile 'a'"},
+                      BadCase{{"--max-hosts-per-port", "-1"}, "--max-hosts-per-port"},
                       BadCase{{"--burst", "0"}, "--burst"}, BadCase{{"--robustness", "0"}, "--robustness"},
                       BadCase{{"--no-such-option"}, "no-such-option"}, BadCase{{"--config", "/nonexistent.ini"}, "--config"},
                       BadCase{{"--rx-queues", "0"}, "--rx-queues"}, BadCase{{"--tx-queues", "0"}, "--tx-queues"}, BadCase{{"--queue-map", "(0,0)"}, "--queue-map"},
@@ -181,6 +221,8 @@ TEST(Options, every_port_and_vlan_an_option_names_must_exist) {
     EXPECT_EQ(check({"--flood-ports", "9"}), "--flood-ports: port 9: no such DPDK port (3 found)");
     EXPECT_EQ(check({"--report-flood-ports", "9"}), "--report-flood-ports: port 9: no such DPDK port (3 found)");
     EXPECT_EQ(check({"--allow-groups", "7:239.0.0.0/8"}), "--allow-groups: port 7: no such DPDK port (3 found)");
+    EXPECT_EQ(check({"--filter-profile", "a:deny 239.0.0.0/8", "--port-filter", "7:a"}),
+              "--port-filter: port 7: no such DPDK port (3 found)");
     EXPECT_EQ(check({"--static-group", "1:239.1.1.1:8"}), "--static-group: port 8: no such DPDK port (3 found)");
     EXPECT_EQ(check({"--static-mac", "1:02:00:00:00:00:01:8"}), "--static-mac: port 8: no such DPDK port (3 found)");
     EXPECT_EQ(check({"--vlan-snooping", "30=off"}), "--vlan-snooping: VLAN 30 is on no port");

@@ -358,16 +358,6 @@ TEST(Limits, records_and_sources_per_report_are_capped) {
     EXPECT_EQ(h.s.counters().truncated_records, 2u);
 }
 
-TEST(Filters, groups_outside_a_ports_allowed_ranges_are_ignored) {
-    Harness h(with([](SnoopConfig& c) { c.allowed_groups[1] = {{A("239.1.0.0"), 16}}; }));
-    h.rx(H1, v2_report(A("239.1.2.3")));
-    h.rx(H1, v2_report(A("239.2.2.3")));
-    h.rx(H2, v2_report(A("239.2.2.3")));
-    EXPECT_EQ(h.fwd(A("239.1.2.3")), PortSet::of({H1}));
-    EXPECT_EQ(h.fwd(A("239.2.2.3")), PortSet::of({H2}));
-    EXPECT_EQ(h.s.counters().ignored_filtered, 1u);
-}
-
 // ---- ports ----
 
 TEST(Ports, port_down_removes_its_memberships_at_once) {
