@@ -119,9 +119,11 @@ int cmd_querier(const char*, const char* params, rte_tel_data* d) {
     rte_tel_data_start_dict(d);
     if (!snap) return 0;
     for (const auto& q : snap->queriers) {
-        const std::string v = !q.querier_present ? "none (no querier: memberships will time out)"
-                              : q.we_are_querier ? "self " + q.querier.to_string()
-                                                 : q.querier.to_string() + " expires_ms " + ms(q.other_querier_left);
+        std::string v = !q.querier_present ? "none (no querier: memberships will time out)"
+                        : q.we_are_querier ? "self " + q.querier.to_string()
+                                           : q.querier.to_string() + " expires_ms " + ms(q.other_querier_left);
+        // Where another switch's proxy querier (0.0.0.0 / ::) speaks: reports go there too.
+        if (!q.proxy_querier_ports.empty()) v += " proxy_queriers_on " + q.proxy_querier_ports.to_string();
         rte_tel_data_add_dict_string(d, family_key(q).c_str(), v.c_str());
     }
     return 0;

@@ -50,6 +50,13 @@ PortSet Snooper::routers(VlanId, const Vlan& v, IpFamily f, Time now) const {
     return r & up_members(v);
 }
 
+PortSet Snooper::proxy_ports(const Vlan& v, IpFamily f, Time now) const {
+    PortSet r;
+    for (const auto& [port, until] : v.fam(f).proxy_ports)
+        if (running(until, now)) r.add(port);
+    return r & up_members(v);
+}
+
 unsigned Snooper::compat_version(const Membership& m, IpFamily f, Time now) const {
     // RFC 3376 §7.3.2, RFC 3810 §8.3.2: the oldest host version heard recently.
     if (f == IpFamily::v4) return running(m.v1_host_until, now) ? 1 : running(m.v2_host_until, now) ? 2 : 3;
@@ -138,6 +145,7 @@ void Snooper::set_port_up(PortId port, bool up, Time now, Actions& out) {
     for (auto& [vid, v] : vlans_)
         for (IpFamily f : {IpFamily::v4, IpFamily::v6}) {
             v.fam(f).learned_routers.erase(port);
+            v.fam(f).proxy_ports.erase(port);
             publish_routers(vid, f, now, out);
         }
 }
@@ -251,11 +259,16 @@ Disposition Snooper::on_message(PortId port, VlanId vid, const Message& msg, con
     return report_disposition(vid, v, port, f, now);
 }
 
-// Reports and leaves go to router ports only (RFC 4541 §2.1.1-1): other
-// hosts must not see them, or v1/v2 hosts suppress their own reports.
-// The administrator may name more ports (--report-flood-ports).
+// Reports and leaves go to router ports (RFC 4541 §2.1.1-1): other hosts
+// must not see them, or v1/v2 hosts suppress their own reports. They also go
+// where another switch's proxy querier (0.0.0.0 / ::) is heard: with no
+// multicast router, that switch learns our members from them and sends us
+// its sources' traffic (two l2snoop switches on a trunk, both --querier on
+// with the default address). The administrator may name more ports
+// (--report-flood-ports).
 Disposition Snooper::report_disposition(VlanId vid, const Vlan& v, PortId port, IpFamily f, Time now) const {
-    return {(routers(vid, v, f, now) | (cfg_.report_flood_ports & v.members)) - PortSet::of({port})};
+    return {(routers(vid, v, f, now) | proxy_ports(v, f, now) | (cfg_.report_flood_ports & v.members)) -
+            PortSet::of({port})};
 }
 
 Disposition Snooper::on_pim_hello(PortId port, VlanId vid, IpFamily family, Duration holdtime, Time now,
@@ -288,6 +301,7 @@ void Snooper::on_query(PortId port, VlanId vid, const Message& m, const IpAddr& 
         // router nor a candidate in the election (RFC 4541 §2.1.1-4, §3).
         ++counters_.queries_from_zero;
         fs.proxy_query_until = now + T.other_querier_interval;
+        fs.proxy_ports[port] = fs.proxy_query_until;
     } else {
         fs.learned_routers[port] = now + T.router_timeout;
         // Election: the lowest address wins (RFC 3376 §6.6.2, RFC 3810 §7.6.2).
@@ -403,6 +417,7 @@ void Snooper::run_vlan_timers(VlanId vid, Time now, Actions& out) {
         FamilyState& fs = v.fam(f);
         const EffectiveTimers T = timers(fs);
         std::erase_if(fs.learned_routers, [&](const auto& r) { return !running(r.second, now); });
+        std::erase_if(fs.proxy_ports, [&](const auto& r) { return !running(r.second, now); });
         for (const auto& [p, until] : fs.learned_routers) next = std::min(next, until);
         publish_routers(vid, f, now, out);
         if (fs.other_querier_until.count() > 0 && !running(fs.other_querier_until, now)) {
@@ -469,7 +484,7 @@ std::vector<QuerierView> Snooper::queriers(Time now) const {
             out.push_back({vid, f, fs.is_querier,
                            fs.is_querier ? fs.address : other ? fs.other_querier : unspecified(f),
                            fs.is_querier || other || running(fs.proxy_query_until, now),
-                           left(fs.other_querier_until, now), routers(vid, v, f, now)});
+                           left(fs.other_querier_until, now), routers(vid, v, f, now), proxy_ports(v, f, now)});
         }
     return out;
 }

@@ -136,6 +136,7 @@ struct QuerierView {
     bool querier_present;
     Duration other_querier_left;
     PortSet router_ports;
+    PortSet proxy_querier_ports;  // get reports and leaves (a neighbour snooping switch)
 };
 
 class Snooper {
@@ -238,6 +239,11 @@ private:
         Time v3_querier_until{0};       // a v3/MLDv2 querier was heard
         Time older_querier_until{0};    // a v1/v2 (MLDv1) querier was heard
         Time proxy_query_until{0};      // queries from 0.0.0.0 / :: were heard
+        // Ports where queries from 0.0.0.0 / :: are heard -> expiry: another
+        // snooping switch's proxy querier, the way to the rest of the
+        // snooping domain. Not router ports (RFC 4541 §2.1.1-4); reports and
+        // leaves go there too, so that switch learns our members.
+        std::map<PortId, Time> proxy_ports;
         std::map<PortId, Time> learned_routers;  // port -> expiry
         PortSet published_routers;
         bool routers_published = false;
@@ -271,6 +277,7 @@ private:
     void forget_hosts(PortId port, Membership& m);
     PortSet up_members(const Vlan& v) const { return v.members & up_; }
     PortSet routers(VlanId vid, const Vlan& v, IpFamily f, Time now) const;
+    PortSet proxy_ports(const Vlan& v, IpFamily f, Time now) const;
 
     // Membership state machine (RFC 3376 §6.4, RFC 3810 §7.4).
     void apply_record(VlanId vid, PortId port, const IpAddr& host, RecordType type, const IpAddr& group,

@@ -40,6 +40,28 @@ TEST(Routers, query_from_zero_neither_makes_a_router_port_nor_wins) {
     EXPECT_EQ(h.s.counters().queries_from_zero, 1u);
 }
 
+// Two snooping switches on a trunk, no multicast router, both proxy queriers
+// (--querier on with the default 0.0.0.0): each must hear the other's
+// members, or a source on one side reaches the other side only while its
+// group is unregistered there.
+TEST(Routers, reports_go_where_another_switchs_proxy_querier_is_heard) {
+    Harness h(querier_on(nullptr));
+    h.rx(R, query(IpFamily::v4, 3), A("0.0.0.0"));
+    EXPECT_EQ(h.rx(H1, v2_report(G)).forward, PortSet::of({R})) << "R leads to the other switch";
+    EXPECT_EQ(h.rx(H1, leave(G)).forward, PortSet::of({R}));
+    EXPECT_TRUE(h.rx(H1, v3(IS_EX, A("ff0e::1"))).forward.empty()) << "an IGMP proxy querier: IPv4 only";
+    EXPECT_TRUE(h.routers[IpFamily::v4].empty()) << "and still no router port: data is not sent there unasked";
+    EXPECT_EQ(h.s.queriers(h.now)[0].proxy_querier_ports, PortSet::of({R}));
+}
+
+TEST(Routers, a_silent_proxy_querier_port_stops_getting_reports) {
+    Harness h(querier_on(nullptr));
+    h.rx(R, query(IpFamily::v4, 3), A("0.0.0.0"));
+    h.advance(256s);  // other querier present interval 255 s
+    EXPECT_TRUE(h.rx(H1, v2_report(G)).forward.empty());
+    EXPECT_TRUE(h.s.queriers(h.now)[0].proxy_querier_ports.empty());
+}
+
 TEST(Routers, mld_query_makes_an_ipv6_router_port) {
     Harness h;
     h.rx(H2, query(IpFamily::v6, 2), A("fe80::1"));

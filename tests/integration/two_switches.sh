@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# TAP, end to end: two l2snoop switches joined by a trunk, kernel hosts behind
+# each, no multicast router, both switches queriers on their defaults
+# (--querier on, address 0.0.0.0: proxy queriers). Each switch learns the
+# other's members from the reports that cross the trunk (they go where the
+# other's proxy queries are heard), so a source behind A reaches members
+# behind B even where A has members of its own, and leaves prune across the
+# trunk.
+#
+#   switch A                                  switch B
+#   port 0  a-src  VLAN 10 (sends 239.2.2.2)   port 0  trunk (VLAN 10 tagged) <-+
+#   port 1  a-h    VLAN 10 member 239.2.2.2,   port 1  b-h1  IGMPv2 member 239.2.2.2
+#                  239.3.3.3                   port 2  b-h2  no membership; sends 239.3.3.3
+#   port 2  trunk (VLAN 10 tagged) ----------> port 3  b-h3  IGMPv3 member 239.2.2.2, 239.3.3.3
+#
+# Usage: two_switches.sh L2SNOOP_BINARY. Needs root; cleans up what it creates.
+set -euo pipefail
+BIN=$1
+[ "$(id -u)" -eq 0 ] || { echo "1..0 # SKIP needs root"; exit 0; }
+here=$(cd "$(dirname "$0")/../.." && pwd)
+
+TAG=l2t$$
+WORK=$(mktemp -d)
+declare -A PID=()
+HOSTS=(a-src a-h b-h1 b-h2 b-h3)
+
+cleanup() {
+  set +e
+  for s in "${!PID[@]}"; do kill -INT "${PID[$s]}" 2>/dev/null && wait "${PID[$s]}" 2>/dev/null; done
+  for h in "${HOSTS[@]}"; do ip link del "$TAG-$h" 2>/dev/null; ip netns del "$TAG-$h" 2>/dev/null; done
+  ip link del "$TAG-ta" 2>/dev/null
+  rm -rf "$WORK" "/var/run/dpdk/${TAG}A" "/var/run/dpdk/${TAG}B"
+}
+trap cleanup EXIT
+in_ns() { local h=$1; shift; ip netns exec "$TAG-$h" "$@"; }
+
+# ---- topology: a veth per host (switch side $TAG-HOST), a veth pair for the trunk ----
+n=0
+for h in "${HOSTS[@]}"; do
+  n=$((n + 1))
+  ip netns add "$TAG-$h"
+  ip link add "$TAG-$h" type veth peer name eth0 netns "$TAG-$h"
+  sysctl -qw "net.ipv6.conf.$TAG-$h.disable_ipv6=1"
+  ip link set "$TAG-$h" up
+  in_ns "$h" ip link set lo up
+  in_ns "$h" ip link set eth0 up
+  in_ns "$h" ip addr add "10.10.0.$n/24" dev eth0
+  in_ns "$h" ip route add 224.0.0.0/4 dev eth0
+done
+in_ns b-h1 sysctl -qw net.ipv4.conf.eth0.force_igmp_version=2
+ip link add "$TAG-ta" type veth peer name "$TAG-tb"
+for t in ta tb; do
+  sysctl -qw "net.ipv6.conf.$TAG-$t.disable_ipv6=1"
+  ip link set "$TAG-$t" up
+done
+
+# ---- the switches: the defaults, plus timers short enough for a test ----
+# net_af_packet (DPDK 22.11) joins each socket to PACKET_FANOUT group
+# (pid ^ ifindex) & 0xffff, and the kernel refuses a group another process
+# holds for another interface: a switch whose ids would collide with the
+# other's is not started (exit 75 before exec) and is tried again, under a new pid.
+FANOUT_IDS=()
+start() {  # start NAME LCORE IFACE...: ports in the order given
+  local name=$1 lcore=$2 i=0 vdevs=() idx=() try
+  shift 2
+  for ifc in "$@"; do
+    vdevs+=("--vdev=net_af_packet$i,iface=$ifc")
+    idx+=("$(cat "/sys/class/net/$ifc/ifindex")")
+    i=$((i + 1))
+  done
+  for try in 1 2 3 4 5 6 7 8; do
+    (
+      for x in "${idx[@]}"; do
+        for used in "${FANOUT_IDS[@]}"; do [ $(( (BASHPID ^ x) & 0xffff )) -eq "$used" ] && exit 75; done
+      done
+      exec "$BIN" -l "$lcore" --no-huge -m 256 --no-pci --file-prefix "$TAG$name" "${vdevs[@]}" \
+        --log-level='*:warning' -- "${PORTS[@]}" --querier on --query-interval 8s --query-response-interval 1s \
+        --last-member-query-interval 200ms
+    ) >"$WORK/$name.log" 2>&1 &
+    PID[$name]=$!
+    sleep 0.2
+    if kill -0 "${PID[$name]}" 2>/dev/null; then
+      for x in "${idx[@]}"; do FANOUT_IDS+=($(( (PID[$name] ^ x) & 0xffff ))); done
+      return 0
+    fi
+    wait "${PID[$name]}" || [ $? -eq 75 ] || return 0  # another failure: reported below with the log
+  done
+}
+PORTS=(--port 0:access:10 --port 1:access:10 --port 2:trunk:10)
+start A 0 "$TAG-a-src" "$TAG-a-h" "$TAG-ta"
+PORTS=(--port 0:trunk:10 --port 1:access:10 --port 2:access:10 --port 3:access:10)
+start B 1 "$TAG-tb" "$TAG-b-h1" "$TAG-b-h2" "$TAG-b-h3"
+for s in A B; do
+  for _ in $(seq 1 100); do
+    grep -q '^l2snoop: ready' "$WORK/$s.log" && break
+    kill -0 "${PID[$s]}" 2>/dev/null || { echo "Bail out! switch $s died"; cat "$WORK/$s.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  grep -q '^l2snoop: ready' "$WORK/$s.log" || { echo "Bail out! switch $s not ready"; exit 1; }
+done
+sleep 3  # both switches' start-up queries (t=0 and QI/4 = 2 s) have crossed the trunk
+
+# ---- memberships, reported by the kernels' IGMP stacks ----
+in_ns a-h ip addr add 239.2.2.2/32 dev eth0 autojoin
+in_ns a-h ip addr add 239.3.3.3/32 dev eth0 autojoin
+in_ns b-h1 ip addr add 239.2.2.2/32 dev eth0 autojoin
+in_ns b-h3 ip addr add 239.2.2.2/32 dev eth0 autojoin
+in_ns b-h3 ip addr add 239.3.3.3/32 dev eth0 autojoin
+sleep 2
+
+ctl() { /usr/bin/python3 "$here/scripts/l2snoopctl" --prefix "$TAG$1" "${@:2}"; }
+# stream ROUND SENDER GROUP: 100 datagrams from SENDER; every host's and the
+# trunk's capture of GROUP go to $WORK/ROUND.WHO.
+stream() {
+  local round=$1 sender=$2 group=$3 pids=() h
+  for h in "${HOSTS[@]}"; do
+    in_ns "$h" timeout 5 tcpdump -l -n -i eth0 "dst $group and udp" >"$WORK/$round.$h" 2>/dev/null &
+    pids+=($!)
+  done
+  timeout 5 tcpdump -l -n -i "$TAG-tb" "vlan 10 and dst $group and udp" >"$WORK/$round.trunk" 2>/dev/null &
+  pids+=($!)
+  sleep 1.5
+  in_ns "$sender" /usr/bin/python3 - "$group" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 4)
+for i in range(100):
+    s.sendto(b"two switches %d" % i, (sys.argv[1], 6000))
+    time.sleep(0.005)
+PY
+  wait "${pids[@]}" || true
+}
+count() { grep -c "> $3" "$WORK/$1.$2" || true; }
+t=0 failed=0
+check() {  # check DESCRIPTION GOT WANT
+  t=$((t + 1))
+  if [ "$2" = "$3" ]; then echo "ok $t - $1"; else echo "not ok $t - $1: got $2, want $3"; failed=1; fi
+}
+echo "1..12"
+
+stream 1 a-src 239.2.2.2
+check "a-h (member behind A) receives 239.2.2.2 from a-src" "$(count 1 a-h 239.2.2.2)" 100
+check "b-h1 (IGMPv2 member behind B) receives it across the trunk" "$(count 1 b-h1 239.2.2.2)" 100
+check "b-h3 (IGMPv3 member behind B) receives it across the trunk" "$(count 1 b-h3 239.2.2.2)" 100
+check "b-h2 (no membership) receives nothing" "$(count 1 b-h2 239.2.2.2)" 0
+mdb=$(ctl A mdb show)
+check "A lists its trunk port 2 as a member of 239.2.2.2 (learned from B's hosts' reports)" \
+  "$(printf '%s\n' "$mdb" | grep -cE 'vlan 10 +grp 239.2.2.2 +port 2 ')" 1
+check "A's querier view names the trunk as where B's proxy querier speaks" \
+  "$(ctl A querier | grep -cE '^10/igmp +self 0.0.0.0 proxy_queriers_on 2$')" 1
+
+stream 2 b-h2 239.3.3.3
+check "a-h receives 239.3.3.3 from b-h2, a source behind B" "$(count 2 a-h 239.3.3.3)" 100
+check "b-h3 receives it too" "$(count 2 b-h3 239.3.3.3)" 100
+
+# Leaves: b-h1 leaves (IGMPv2 leave), b-h3 still listens; then b-h3 leaves too.
+in_ns b-h1 ip addr del 239.2.2.2/32 dev eth0
+sleep 2
+stream 3 a-src 239.2.2.2
+check "after b-h1's leave b-h1 receives nothing, b-h3 still all" \
+  "$(count 3 b-h1 239.2.2.2)/$(count 3 b-h3 239.2.2.2)" 0/100
+in_ns b-h3 ip addr del 239.2.2.2/32 dev eth0
+sleep 2
+stream 4 a-src 239.2.2.2
+check "after b-h3's leave A no longer sends 239.2.2.2 over the trunk (pruned across it)" "$(count 4 trunk 239.2.2.2)" 0
+check "a-h still receives it" "$(count 4 a-h 239.2.2.2)" 100
+check "A's group table no longer lists the trunk for 239.2.2.2" \
+  "$(ctl A mdb show | grep -cE 'vlan 10 +grp 239.2.2.2 +port 2 ' || true)" 0
+exit $failed
