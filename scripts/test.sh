@@ -7,12 +7,16 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh || exit 1
 ninja -C build || exit 1
 ninja -C build-san || exit 1
+ninja -C build-tsan tests/integration/ring_switch_tests || exit 1
 
 status=0
 # Unit and peer tests, then the same unit tests under ASan+UBSan with the
 # fuzzers (each for its time budget, side by side).
 meson test -C build --print-errorlogs --no-rebuild --suite unit || status=1
 meson test -C build-san --print-errorlogs --no-rebuild --suite unit --suite fuzz || status=1
+# The ring switch tests (two workers on threads of their own among them) under ThreadSanitizer.
+meson test -C build-tsan --print-errorlogs --no-rebuild --suite tsan || status=1
 
-/usr/bin/python3 scripts/junit_summary.py build/meson-logs/testlog.junit.xml build-san/meson-logs/testlog.junit.xml || status=1
+/usr/bin/python3 scripts/junit_summary.py build/meson-logs/testlog.junit.xml build-san/meson-logs/testlog.junit.xml \
+  build-tsan/meson-logs/testlog.junit.xml || status=1
 exit $status
