@@ -54,6 +54,23 @@ TEST_F(RingSwitch, reports_go_to_the_router_port_only_and_queries_are_flooded) {
     EXPECT_EQ(stats(3).tx - tx_before[3], 1u);
 }
 
+// RFC 4541 §2.1.1-5: an IGMP message failing its checksum is not learned
+// from, not flooded, and counted.
+TEST_F(RingSwitch, a_report_with_a_bad_checksum_is_neither_learned_nor_forwarded_but_counted) {
+    start(access_all());
+    inject(3, general_query("10.0.0.1"));  // port 3: the router port
+    run();
+    drain_all();
+    auto r = report("239.1.1.1");
+    const std::size_t igmp = 14 + 4 * (r[14] & 0x0f);
+    r[igmp + 2] ^= 0xff;  // the IGMP checksum
+    inject(1, r);
+    run();
+    for (unsigned p = 0; p < kPorts; ++p) EXPECT_TRUE(take(p).empty()) << "port " << p;
+    EXPECT_EQ(sw_->snooper().group_count(), 0u);
+    EXPECT_EQ(sw_->control_counters().decode_errors[static_cast<int>(DecodeError::bad_checksum)], 1u);
+}
+
 TEST_F(RingSwitch, leave_on_a_fast_leave_port_prunes_at_once) {
     Config c = access_all();
     c.snoop.fast_leave = PortSet::of({2});  // port ids equal indices: the rings are the only ports

@@ -49,6 +49,16 @@ const auto v6link = udp6_frame(ip6("ff02::fb"), ip6("fe80::1"));
 const auto v4link = udp4_frame(ip4("224.0.0.251"), ip4("192.0.2.1"));
 const auto v6nd = udp6_frame(ip6("ff02::1:ff00:2"), ip6("fe80::1"));  // solicited-node
 
+// Non-IP multicast (a local experimental EtherType to a group MAC outside 01:00:5e / 33:33).
+std::vector<std::uint8_t> non_ip_multicast() {
+    auto f = udp4_frame(ip4("239.1.1.1"), ip4("192.0.2.1"));
+    const std::uint8_t dst[6] = {0x01, 0x00, 0x0c, 0xcc, 0xcc, 0xcd};
+    std::copy(dst, dst + 6, f.begin());
+    f[12] = 0x88;
+    f[13] = 0xb5;
+    return f;
+}
+
 std::vector<std::uint8_t> broadcast() {
     auto f = udp4_frame(ip4("192.0.2.255"), ip4("192.0.2.1"));
     std::fill(f.begin(), f.begin() + 6, 0xff);
@@ -87,6 +97,7 @@ std::vector<Row> rows() {
         {"no_querier_flood_v4_leaves_ipv6_snooped", v6data, true,
          [](VlanTable& t) { t.set_flood_all(kVid, IpFamily::v4, true); }, PortSet::of({1, 4})},
         {"link_local_ipv4_floods_under_drop", v4link, false, policy(U::drop), kAllButIn},
+        {"non_ip_multicast_floods_under_drop", non_ip_multicast(), false, policy(U::drop), kAllButIn},
         {"ipv6_link_scope_is_snooped_by_default", v6link, false, policy(U::drop), PortSet::of({5})},
         {"ipv6_link_scope_floods_when_configured", v6link, false,
          [](VlanTable& t) {
