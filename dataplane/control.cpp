@@ -39,15 +39,17 @@ bool ControlPlane::init(const std::vector<Worker*>& workers, const QueueMap& map
                 if (pc.egress_untagged(v)) vl[v].second.add(p);
             }
     }
+    live_ = cfg_;
     const Time t0 = clock_.now();
     check_links();
     for (const auto& [vid, sets] : vl) {
+        vlan_ids_.push_back(vid);
         vlans_.set_members(vid, sets.first);
         vlans_.set_untagged(vid, sets.second);
         vlans_.set_snooping(vid, cfg_.vlan_snooping_on(vid));
         vlans_.set_flood_link_scope6(vid, on_for(cfg_.snoop.flood_link_scope6, vid));
         vlans_.set_flood_solicited_node6(vid, on_for(cfg_.snoop.flood_solicited_node6, vid));
-        vlans_.set_unregistered(vid, cfg_.unregistered);
+        vlans_.set_unregistered(vid, cfg_.unregistered_in(vid));
         vlans_.set_flood_ports(vid, cfg_.flood_ports & sets.first);
         snooper_.add_vlan(vid, sets.first, cfg_.vlan_snooping_on(vid), t0, actions_);
     }
@@ -206,6 +208,8 @@ unsigned ControlPlane::iteration() {
         }
         work += n + k;
     }
+    run_requests();
+    if (reload_flag_ && reload_flag_->exchange(false, std::memory_order_relaxed)) reload();
     const Time t = clock_.now();
     snooper_.on_timer(t, actions_);
     apply(actions_);
@@ -228,6 +232,12 @@ unsigned ControlPlane::iteration() {
 void ControlPlane::build_snapshot() {
     auto s = std::make_shared<ControlSnapshot>();
     const Time t = clock_.now();
+    s->taken = t;
+    s->config = live_;
+    for (VlanId v : vlan_ids_)
+        s->vlans.push_back({v, vlans_.members(v), vlans_.untagged(v), vlans_.flood_ports(v), vlans_.unregistered(v),
+                            vlans_.snooping(v)});
+    for (PortId p : ports_.ids()) s->ports.push_back(ports_.info(p));
     s->memberships = snooper_.memberships(t);
     s->queriers = snooper_.queriers(t);
     mfdb_.for_each_group([&](const MulticastFdb::GroupView& g) { s->groups.push_back(g); });

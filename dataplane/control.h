@@ -8,6 +8,9 @@
 
 #include <rte_mempool.h>
 
+#include <nlohmann/json_fwd.hpp>
+
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -15,6 +18,7 @@
 
 #include "dataplane/clock.h"
 #include "dataplane/counters.h"
+#include "dataplane/ctl_proto.h"
 #include "dataplane/egress.h"
 #include "dataplane/options.h"
 #include "dataplane/ports.h"
@@ -31,6 +35,16 @@ namespace l2snoop {
 // What telemetry shows of the control plane, copied by the control thread
 // every 250 ms (telemetry threads never read live control state).
 struct ControlSnapshot {
+    struct VlanView {
+        VlanId vid;
+        PortSet members, untagged, flood_ports;
+        UnregisteredPolicy unregistered;
+        bool snooping;
+    };
+    Time taken{0};
+    Config config;  // the live configuration
+    std::vector<VlanView> vlans;
+    std::vector<Ports::Info> ports;
     std::vector<MembershipView> memberships;
     std::vector<QuerierView> queriers;
     std::vector<MulticastFdb::GroupView> groups;
@@ -50,6 +64,26 @@ public:
     // One pass over everything; returns the rings' work done (0: idle).
     unsigned iteration();
 
+    // The control channel: any thread posts a request that changes state;
+    // the control thread executes it between iterations and calls `done`
+    // with the reply (one JSON object) on its own thread.
+    void post(ctl::Request r, std::function<void(std::string)> done);
+    // Executes a change now (control thread; tests).
+    nlohmann::json execute(const ctl::Request& r);
+    // Applies the difference between the live configuration and `next`
+    // (control thread): false with `error` when only a restart can change
+    // something in it, or it names ports/VLANs that do not exist (then nothing
+    // changed). `changed`: the configuration lines that went and came.
+    bool reconfigure(const Config& next, std::vector<std::string>& changed, std::string& error);
+    const Config& live_config() const { return live_; }
+    // SIGHUP: when `flag` is set the control thread clears it, parses `args`
+    // again (--config re-read) and reconfigures to the result; live changes
+    // not in the file go. A file with an error changes nothing (logged).
+    void reload_on(std::atomic<bool>& flag, std::vector<std::string> args) {
+        reload_flag_ = &flag;
+        reload_args_ = std::move(args);
+    }
+
     const Snooper& snooper() const { return snooper_; }
     const ControlCounters& counters() const { return ctl_; }
     const Handoff& handoff() const { return handoff_; }
@@ -66,6 +100,7 @@ private:
     void send(const SendAction& s, const MacAddr& src_mac);
     void check_links();
     void build_snapshot();
+    void run_requests();
 
     const Config& cfg_;
     VlanTable& vlans_;
@@ -83,6 +118,19 @@ private:
     ControlCounters ctl_;
     MacAddr switch_mac_;
     Time next_link_check_{0}, next_snapshot_{0};
+
+    void reload();
+    Config live_;                     // the configuration as changed live (control thread)
+    // Set by a signal handler (main's), taken by the control thread.
+    std::atomic<bool>* reload_flag_ = nullptr;
+    std::vector<std::string> reload_args_;
+    std::vector<VlanId> vlan_ids_;    // the VLANs some port carries
+    struct Posted {
+        ctl::Request req;
+        std::function<void(std::string)> done;
+    };
+    std::mutex inbox_mu_;  // the control channel's thread <-> the control thread
+    std::vector<Posted> inbox_;
 
     mutable std::mutex snapshot_mu_;  // control thread <-> telemetry threads only
     std::shared_ptr<const ControlSnapshot> snapshot_;

@@ -6,6 +6,8 @@
 #include <rte_lcore.h>
 #include <rte_pdump.h>
 
+#include <grp.h>
+
 #include <atomic>
 #include <csignal>
 #include <memory>
@@ -13,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "dataplane/ctl_server.h"
+#include "dataplane/ctl_show.h"
 #include "dataplane/log.h"
 #include "dataplane/options.h"
 #include "dataplane/switch.h"
@@ -29,6 +33,10 @@ std::atomic<bool> g_stop{false};
 static_assert(std::atomic<bool>::is_always_lock_free);
 
 void on_signal(int) { g_stop.store(true, std::memory_order_relaxed); }
+
+// Set by SIGHUP, taken by the control thread (ControlPlane::reload_on).
+std::atomic<bool> g_reload{false};
+void on_hangup(int) { g_reload.store(true, std::memory_order_relaxed); }
 
 int worker_main(void* arg) {
     auto* sw = static_cast<Switch*>(arg);
@@ -68,6 +76,7 @@ int main(int argc, char** argv) {
     // (the stages below check the flag or hand it to the switch's threads).
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
+    std::signal(SIGHUP, on_hangup);  // before the control thread takes it: recorded, acted on once it runs
     const int eal = rte_eal_init(argc, argv);
     if (eal < 0) {
         std::fprintf(stderr, "l2snoop: EAL initialisation failed: %s\n", rte_strerror(rte_errno));
@@ -85,6 +94,16 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "l2snoop: %s\n", opts.error.c_str());
         rte_eal_cleanup();
         return 2;
+    }
+    std::optional<gid_t> group;  // who may use the control socket besides root
+    if (!opts.config->control_group.empty()) {
+        const struct group* g = getgrnam(opts.config->control_group.c_str());
+        if (g == nullptr) {
+            std::fprintf(stderr, "l2snoop: --control-group: no group '%s'\n", opts.config->control_group.c_str());
+            rte_eal_cleanup();
+            return 2;
+        }
+        group = g->gr_gid;
     }
     std::vector<PortId> ports;
     std::uint16_t pid;
@@ -110,10 +129,16 @@ int main(int argc, char** argv) {
         return 2;
     }
     sw->stop_on(g_stop);
+    sw->control().reload_on(g_reload, args);
     register_telemetry(sw);
+    // The control channel (l2snoopctl): reads from the snapshot on its own
+    // thread, changes through the control thread.
+    ControlServer server([sw](const ctl::Request& r, ControlServer::Reply reply) { reply(show(r, *sw->snapshot(), *sw)); },
+                         [sw](const ctl::Request& r, ControlServer::Reply reply) { sw->control().post(r, std::move(reply)); });
     // dpdk-dumpcap support; needs the multi-process shared config (hugepages).
     if (rte_pdump_init() != 0) L2S_LOG(dataplane, INFO, "packet capture (dpdk-dumpcap) unavailable: %s\n", rte_strerror(rte_errno));
-    if (!sw->start_control_thread(error)) {
+    if (!sw->start_control_thread(error) ||
+        !server.start(std::string(rte_eal_get_runtime_dir()) + "/l2snoop.ctl", group, error)) {
         std::fprintf(stderr, "l2snoop: %s\n", error.c_str());
         return 1;
     }
@@ -135,6 +160,7 @@ int main(int argc, char** argv) {
     RTE_LCORE_FOREACH_WORKER(lc) rte_eal_remote_launch(worker_main, sw, lc);
     worker_main(sw);
     rte_eal_mp_wait_lcore();
+    server.stop();
     sw->stop();
     sw->stop_ports();
     print_summary(*sw);

@@ -150,6 +150,18 @@ void apply_lists(const po::variables_map& vm, Config& c) {
     for (const auto& [name, field] : sets)
         for (const auto& s : list(name)) *field |= port_list(s, name);
     filters(list("filter-profile"), list("port-filter"), list("allow-groups"), c.snoop.port_filters);
+    for (const auto& s : list("vlan-router-ports")) {
+        const auto colon = s.find(':');
+        if (colon == std::string::npos) throw Bad{"--vlan-router-ports: '" + s + "' is not VID:P[,P...]"};
+        c.snoop.vlan_router_ports[vid(s.substr(0, colon), "vlan-router-ports")] |=
+            port_list(s.substr(colon + 1), "vlan-router-ports");
+    }
+    for (const auto& s : list("vlan-unregistered")) {
+        const auto kv = split(s, '=');
+        const auto p = kv.size() == 2 ? names_of(UnregisteredPolicy{}).parse(kv[1]) : std::nullopt;
+        if (!p) throw Bad{"--vlan-unregistered: '" + s + "' is not VID=" + names_of(UnregisteredPolicy{}).alternatives()};
+        c.vlan_unregistered[vid(kv[0], "vlan-unregistered")] = *p;
+    }
     for (const auto& s : list("flood-link-scope6")) c.snoop.flood_link_scope6[vid(s, "flood-link-scope6")] = true;
     for (const auto& s : list("flood-solicited-node6"))
         c.snoop.flood_solicited_node6[vid(s, "flood-solicited-node6")] = true;
@@ -267,6 +279,16 @@ std::string check_against_ports(const Config& c, const std::vector<PortId>& port
         if (!carried(std::get<0>(key))) return no_vlan("static-group", std::get<0>(key));
     for (const auto& [key, p] : c.static_macs)
         if (!carried(key.first)) return no_vlan("static-mac", key.first);
+    for (const auto& [v, ps] : c.snoop.vlan_router_ports) {
+        if (!carried(v)) return no_vlan("vlan-router-ports", v);
+        for (PortId p : ps) {
+            if (!exist.contains(p)) return no_port("vlan-router-ports", p);
+            if (!c.port(p).carries(v))
+                return "--vlan-router-ports: port " + std::to_string(p) + " is not in VLAN " + std::to_string(v);
+        }
+    }
+    for (const auto& [v, u] : c.vlan_unregistered)
+        if (!carried(v)) return no_vlan("vlan-unregistered", v);
     return {};
 }
 

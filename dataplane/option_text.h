@@ -71,6 +71,15 @@ inline PortSet port_list(const std::string& s, const std::string& opt) {
     return set;
 }
 
+// A duration as the options write it, exactly: "125s", "500ms", "10us", "7ns".
+inline std::string duration_text(Duration d) {
+    const auto n = d.count();  // nanoseconds
+    if (n % 1'000'000'000 == 0) return std::to_string(n / 1'000'000'000) + "s";
+    if (n % 1'000'000 == 0) return std::to_string(n / 1'000'000) + "ms";
+    if (n % 1'000 == 0) return std::to_string(n / 1'000) + "us";
+    return std::to_string(n) + "ns";
+}
+
 // The list options (repeatable, structured values) of `vm` into `c`.
 void apply_lists(const boost::program_options::variables_map& vm, Config& c);
 

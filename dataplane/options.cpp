@@ -71,12 +71,6 @@ void validate(boost::any& v, const std::vector<std::string>& xs, DurationArg*, i
     v = DurationArg{*d};
 }
 
-std::string text(Duration d) {
-    using namespace std::chrono;
-    if (d.count() % 1'000'000'000 == 0) return std::to_string(duration_cast<seconds>(d).count()) + "s";
-    return std::to_string(duration_cast<milliseconds>(d).count()) + "ms";
-}
-
 // The options, bound to the fields of `c`: a field's initial value (Config's
 // and SnoopConfig's member initialisers, written once) is the option's
 // default, and --help shows it. Options whose default is derived (0 in the
@@ -108,7 +102,7 @@ private:
     }
     void duration(const char* name, Duration& field, const char* help) {
         auto v = po::value<DurationArg>();
-        if (field.count() != 0) v->default_value(DurationArg{field}, text(field));
+        if (field.count() != 0) v->default_value(DurationArg{field}, duration_text(field));
         v->notifier([&field](const DurationArg& a) { field = a.d; });
         d_.add_options()(name, v, help);
     }
@@ -147,7 +141,8 @@ private:
         number<unsigned>("startup-query-count", t.startup_query_count, 1, 255, "default robustness", false);
         duration("router-timeout", t.router_timeout, "a learned multicast router port expires after this");
         many("fast-leave", "P,P,...: prune at once on leave (single-host ports)");
-        many("router-ports", "P,P,...: static multicast router ports");
+        many("router-ports", "P,P,...: static multicast router ports, in every VLAN of theirs");
+        many("vlan-router-ports", "VID:P[,P...]: static multicast router ports of one VLAN");
         many("no-router-learning", "P,P,...: never learn a router on these ports");
         many("flood-ports", "P,P,...: always receive unregistered multicast");
         many("report-flood-ports", "P,P,...: also receive IGMP/MLD reports and leaves (default: router ports only)");
@@ -166,6 +161,7 @@ private:
         many("static-group", "VID:GROUP:P[,P...][:source=S]: static membership, of every source or of S only "
                              "(e.g. 10:239.1.1.1:2,3 or 10:232.1.1.1:2:source=192.0.2.1; IPv6 in brackets: 10:[ff0e::1]:2)");
         number<std::uint32_t>("punt-burst", c.punt_burst, 1, 1000000, "control frames a port may send back to back");
+        many("vlan-unregistered", "VID=flood|router|drop: --unregistered for one VLAN");
         choice("unregistered", c.unregistered,
                "where multicast to unregistered groups goes: flood (every port of the VLAN), router (router ports "
                "and --flood-ports), drop (--flood-ports only, not even router ports: against RFC 4541 2.1.2(1))");
@@ -197,6 +193,8 @@ private:
                               "at most this many tx queues per port (default: one per worker, or as many as the port "
                               "has; fewer than workers: shared, locked)",
                               false);
+        d_.add_options()("control-group", po::value<std::string>(&c.control_group),
+                         "NAME: a group whose members may use the control socket (l2snoopctl); default: root only");
         many("queue-map", "(PORT,QUEUE,LCORE)[,(...)...]: which lcore polls which rx queue (default: round-robin)");
     }
 

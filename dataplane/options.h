@@ -28,6 +28,7 @@ struct PortConfig {
     std::optional<VlanId> untagged_vid() const { return mode == Mode::access ? std::optional(access_vid) : native; }
     bool carries(VlanId v) const;
     bool egress_untagged(VlanId v) const { return mode == Mode::access ? v == access_vid : native == v; }
+    friend bool operator==(const PortConfig&, const PortConfig&) = default;
 };
 
 struct Config {
@@ -42,6 +43,7 @@ struct Config {
     // Static (S,G) memberships (VLAN, group, source) -> ports: that source only.
     std::map<std::tuple<VlanId, IpAddr, IpAddr>, PortSet> static_sources;
     UnregisteredPolicy unregistered = UnregisteredPolicy::flood;
+    std::map<VlanId, UnregisteredPolicy> vlan_unregistered;  // per VLAN, over `unregistered`
     // Static unicast MACs (VLAN, MAC) -> port: never learned elsewhere, never aged.
     std::map<std::pair<VlanId, MacAddr>, PortId> static_macs;
 
@@ -66,6 +68,8 @@ struct Config {
     // empty: the (port, queue) pairs are dealt round-robin to the workers.
     using QueueMap = RxAssignment;
     std::vector<QueueMap> queue_map;
+    // The group whose members may use the control socket besides root; empty: root only.
+    std::string control_group;
 
     PortConfig port(PortId p) const {
         auto it = ports.find(p);
@@ -75,6 +79,11 @@ struct Config {
         auto it = vlan_snooping.find(v);
         return it == vlan_snooping.end() ? snooping : it->second;
     }
+    UnregisteredPolicy unregistered_in(VlanId v) const {
+        auto it = vlan_unregistered.find(v);
+        return it == vlan_unregistered.end() ? unregistered : it->second;
+    }
+    friend bool operator==(const Config&, const Config&) = default;
 };
 
 // Parsed options, or one line saying what is wrong (naming the option or the
@@ -91,6 +100,11 @@ ParseResult parse_options(const std::vector<std::string>& args);
 // naming a port names one of them, every option naming a VLAN names one some
 // port carries. Empty when all is well, else one line naming the option.
 std::string check_against_ports(const Config& c, const std::vector<PortId>& ports);
+
+// The configuration as an INI file that parse_options reads back to the same
+// Config (`config show`, `config save`): every option whose value is set,
+// derived defaults (0 in their field) left out.
+std::string to_ini(const Config& c);
 
 // "125s", "500ms", "2m", "10us", "1h"; a bare number means seconds.
 std::optional<Duration> parse_duration(const std::string& text);

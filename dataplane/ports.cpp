@@ -156,15 +156,22 @@ PortSet Ports::refresh() {
     PortSet now_up;
     for (PortId p : ids_) {
         rte_eth_link link{};
-        if (rte_eth_link_get_nowait(p, &link) == 0 && link.link_status == RTE_ETH_LINK_UP &&
-            (dev_[p].if_index == 0 || kernel_carrier(dev_[p].if_index)))
+        const bool got = rte_eth_link_get_nowait(p, &link) == 0;
+        if (got && link.link_status == RTE_ETH_LINK_UP && (dev_[p].if_index == 0 || kernel_carrier(dev_[p].if_index)))
             now_up.add(p);
+        dev_[p].speed_mbps = got && link.link_speed != RTE_ETH_SPEED_NUM_UNKNOWN ? link.link_speed : 0;
     }
     const PortSet before = up();
     if (now_up == before) return {};
     up_mask_.store(now_up.bits(), std::memory_order_relaxed);
     version_.fetch_add(1, std::memory_order_release);
     return (now_up - before) | (before - now_up);
+}
+
+Ports::Info Ports::info(PortId p) const {
+    char name[RTE_ETH_NAME_MAX_LEN] = "";
+    rte_eth_dev_get_name_by_port(p, name);
+    return {p, name, dev_[p].driver, mac(p), up().contains(p), dev_[p].speed_mbps};
 }
 
 int Ports::on_link_event(std::uint16_t, rte_eth_event_type, void* self, void*) {

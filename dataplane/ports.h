@@ -57,6 +57,17 @@ public:
     std::uint64_t link_events() const { return link_events_.load(std::memory_order_relaxed); }
     bool link_interrupts(PortId p) const { return lsc_ports_.contains(p); }
 
+    // What `port show` says of a port (control thread: link speed as of the last refresh).
+    struct Info {
+        PortId id;
+        std::string name;    // DPDK's device name: PCI address or vdev name
+        std::string driver;  // PMD
+        MacAddr mac;
+        bool up;
+        std::uint32_t speed_mbps;  // 0: unknown
+    };
+    Info info(PortId p) const;
+
 private:
     struct Device {
         rte_eth_dev_info info{};  // read once, by probe()
@@ -64,6 +75,7 @@ private:
         std::uint16_t rx = 1;
         bool rss = false;              // spread rx by RSS on IP addresses
         std::uint32_t if_index = 0;    // kernel interface whose carrier we follow, 0: none
+        std::uint32_t speed_mbps = 0;  // written by refresh (control thread)
     };
     static int on_link_event(std::uint16_t port, rte_eth_event_type type, void* self, void* unused);
     void unregister_link_events();

@@ -89,6 +89,7 @@ public:
     const Snooper& snooper() const { return control_->snooper(); }
     const MulticastFdb& mfdb() const { return *mfdb_; }
     const ControlCounters& control_counters() const { return control_->counters(); }
+    ControlPlane& control() { return *control_; }
     std::uint64_t link_events() const { return ports_.link_events(); }
     bool link_interrupts(PortId p) const { return ports_.link_interrupts(p); }
 

@@ -11,6 +11,7 @@ PACKAGES=(
   clang libclang-rt-14-dev                      # libFuzzer, sanitizers
   dpdk dpdk-dev libdpdk-dev                     # DPDK 22.11, testpmd, telemetry
   libboost-program-options-dev
+  nlohmann-json3-dev                            # the control channel's JSON
   libgtest-dev libgmock-dev googletest catch2
   python3 python3-scapy tshark tcpdump iproute2 # peers and test hosts
 )

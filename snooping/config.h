@@ -37,6 +37,7 @@ struct GroupPrefix {
     unsigned length = 0;  // bits
     bool contains(const IpAddr& a) const;
     std::string to_string() const;
+    friend bool operator==(const GroupPrefix&, const GroupPrefix&) = default;
 };
 
 // A filtering profile (--filter-profile NAME:permit PREFIX,deny PREFIX...),
@@ -48,11 +49,13 @@ struct GroupPrefix {
 struct FilterRule {
     bool permit;
     GroupPrefix range;
+    friend bool operator==(const FilterRule&, const FilterRule&) = default;
 };
 struct FilterProfile {
     std::string name;
     std::vector<FilterRule> rules;
     bool permits(const IpAddr& group) const;
+    friend bool operator==(const FilterProfile&, const FilterProfile&) = default;
 };
 
 struct Timers {
@@ -66,6 +69,7 @@ struct Timers {
     Duration membership_interval{0};       // 0: RV × QI + QRI (§8.4)
     Duration other_querier_interval{0};    // 0: RV × QI + QRI / 2 (§8.5)
     Duration router_timeout = kDefaultRouterTimeout;
+    friend bool operator==(const Timers&, const Timers&) = default;
 };
 
 struct SnoopConfig {
@@ -85,7 +89,8 @@ struct SnoopConfig {
     std::map<VlanId, bool> flood_solicited_node6;
 
     PortSet fast_leave;          // ports with one host: prune on leave at once
-    PortSet static_router_ports;
+    PortSet static_router_ports;                   // in every VLAN
+    std::map<VlanId, PortSet> vlan_router_ports;  // in one VLAN (--vlan-router-ports, `router add`)
     PortSet no_router_learning;  // never learn a router on these ports
     // Ports that also get reports and leaves (RFC 4541 §2.1.1-1's administrative
     // override; by default they go to router ports only).
@@ -103,6 +108,7 @@ struct SnoopConfig {
     std::uint32_t max_hosts_per_port = 512;
     std::uint32_t max_records_per_report = 256;
     std::uint32_t max_sources_per_record = 512;
+    friend bool operator==(const SnoopConfig&, const SnoopConfig&) = default;
 };
 
 // A per-VLAN switch (--flood-link-scope6 VID, --flood-solicited-node6 VID): on for `vid`?

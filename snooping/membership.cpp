@@ -338,6 +338,29 @@ void Snooper::expire_membership(VlanId vid, const IpAddr& group, Time now, Actio
     schedule(next, TimerKind::membership, vid, group);
 }
 
+std::size_t Snooper::flush(std::optional<VlanId> vid, std::optional<PortId> port, std::optional<IpAddr> group,
+                           Time now, Actions& out) {
+    std::size_t n = 0;
+    std::vector<GroupKey> touched;
+    for (auto& [key, g] : groups_) {
+        if ((vid && key.first != *vid) || (group && key.second != *group)) continue;
+        const std::size_t before = n;
+        for (auto it = g.ports.begin(); it != g.ports.end();) {
+            if (port && it->first != *port) {
+                ++it;
+                continue;
+            }
+            --port_groups_[it->first];
+            forget_hosts(it->first, it->second);
+            it = g.ports.erase(it);
+            ++n;
+        }
+        if (n != before) touched.push_back(key);
+    }
+    for (const auto& k : touched) publish(k.first, k.second, now, out);  // drops groups left empty
+    return n;
+}
+
 Snooper::Group* Snooper::static_target(VlanId vid, const IpAddr& group, PortSet ports) {
     auto git = groups_.find({vid, group});
     if (git != groups_.end()) return &git->second;

@@ -43,8 +43,9 @@ bool Snooper::filtered(VlanId vid, PortId port, const IpAddr& g) {
     return true;
 }
 
-PortSet Snooper::routers(VlanId, const Vlan& v, IpFamily f, Time now) const {
+PortSet Snooper::routers(VlanId vid, const Vlan& v, IpFamily f, Time now) const {
     PortSet r = cfg_.static_router_ports;
+    if (const auto it = cfg_.vlan_router_ports.find(vid); it != cfg_.vlan_router_ports.end()) r |= it->second;
     for (const auto& [port, until] : v.fam(f).learned_routers)
         if (running(until, now) && !cfg_.no_router_learning.contains(port)) r.add(port);
     return r & up_members(v);
@@ -148,6 +149,35 @@ void Snooper::set_port_up(PortId port, bool up, Time now, Actions& out) {
             v.fam(f).proxy_ports.erase(port);
             publish_routers(vid, f, now, out);
         }
+}
+
+void Snooper::reconfigure(SnoopConfig next, Time now, Actions& out) {
+    cfg_ = std::move(next);
+    for (auto& [vid, v] : vlans_)
+        for (IpFamily f : {IpFamily::v4, IpFamily::v6}) publish_routers(vid, f, now, out);
+}
+
+bool Snooper::set_vlan_snooping(VlanId vid, bool on, Time now, Actions& out) {
+    const auto it = vlans_.find(vid);
+    if (it == vlans_.end()) return false;
+    if (it->second.snooping == on) return true;
+    if (!on) {
+        flush(vid, std::nullopt, std::nullopt, now, out);
+        it->second.snooping = false;
+        for (IpFamily f : {IpFamily::v4, IpFamily::v6}) {
+            FamilyState& fs = it->second.fam(f);
+            const bool was_flooding = fs.flooding;
+            const IpAddr address = fs.address;
+            fs = FamilyState{};
+            fs.address = address;
+            fs.flooding = was_flooding;  // update_flood stops it: a VLAN without snooping floods anyway
+            publish_routers(vid, f, now, out);
+            update_flood(vid, f, now, out);
+        }
+        return true;
+    }
+    add_vlan(vid, it->second.members, true, now, out);  // as at start-up
+    return true;
 }
 
 void Snooper::erase_port_memberships(PortId port, Time now, Actions& out) {

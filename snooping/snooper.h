@@ -168,6 +168,25 @@ public:
     bool set_static_source(VlanId vid, const IpAddr& group, const IpAddr& source, PortSet ports, Time now,
                            Actions& out);
 
+    // Live changes (the control channel, SIGHUP). The new configuration's
+    // port roles (fast leave, router learning, static router ports), filters,
+    // limits and timers apply from now on; router ports are republished. The
+    // querier settings (querier, addresses, versions) are not changed live:
+    // `next` must keep them (the caller refuses otherwise).
+    void reconfigure(SnoopConfig next, Time now, Actions& out);
+    // Snooping on or off in a VLAN. Off: its dynamic memberships, learned
+    // routers and querier state go (static memberships stay); on: as at
+    // start-up (startup queries if we are a querier). False for an unknown VLAN.
+    bool set_vlan_snooping(VlanId vid, bool on, Time now, Actions& out);
+    // Forgets dynamic memberships: of `vid` (or every VLAN), of `port` (or
+    // every port); `group` only when given. Returns how many went.
+    std::size_t flush(std::optional<VlanId> vid, std::optional<PortId> port, std::optional<IpAddr> group, Time now,
+                      Actions& out);
+    bool vlan_snooping(VlanId vid) const {
+        const auto it = vlans_.find(vid);
+        return it != vlans_.end() && it->second.snooping;
+    }
+
     // A decoded IGMP/MLD/MRD message that arrived on `port` in `vid` from
     // `src` (IP source). Returns where the frame itself goes.
     Disposition on_message(PortId port, VlanId vid, const Message& msg, const IpAddr& src, Time now,

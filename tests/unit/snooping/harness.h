@@ -73,6 +73,22 @@ public:
         return ok;
     }
 
+    // Live changes (the control channel).
+    void reconfigure(SnoopConfig next) {
+        s.reconfigure(std::move(next), now, out);
+        apply();
+    }
+    std::size_t flush(std::optional<VlanId> vid, std::optional<PortId> port, std::optional<IpAddr> group = {}) {
+        const std::size_t n = s.flush(vid, port, group, now, out);
+        apply();
+        return n;
+    }
+    bool snooping(bool on) {
+        const bool ok = s.set_vlan_snooping(kVlan, on, now, out);
+        apply();
+        return ok;
+    }
+
     // ---- the reference FDB ----
     // nullopt: unregistered (no entry for the group).
     std::optional<PortSet> fwd(const IpAddr& g, const IpAddr& src) const {

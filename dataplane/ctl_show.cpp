@@ -1,0 +1,238 @@
+// The control channel's reads, answered on its own thread from the control
+// thread's latest snapshot (at most 250 ms old, and rebuilt after every
+// change) and the ports' counters (atomics). Rows are JSON objects with one
+// field per fact; lists are complete unless the request asked for a page
+// (offset/limit), and every reply says how many rows there are in all.
+#include "dataplane/ctl_show.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <set>
+
+namespace l2snoop {
+
+namespace {
+
+using json = nlohmann::json;
+
+json ports_json(PortSet s) {
+    json a = json::array();
+    for (PortId p : s) a.push_back(p);
+    return a;
+}
+
+std::int64_t ms(Duration d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); }
+
+const char* family_name(IpFamily f) { return f == IpFamily::v4 ? "igmp" : "mld"; }
+
+// The rows [offset, offset + limit) of `rows` (limit 0: to the end), with the counts.
+json page(const ctl::Request& r, std::vector<json> rows, const char* key) {
+    const std::size_t total = rows.size();
+    const std::size_t from = std::min(r.offset, total);
+    const std::size_t to = r.limit ? std::min(total, from + r.limit) : total;
+    json out = {{"ok", true}, {"total", total}, {"offset", from}, {"count", to - from}};
+    json list = json::array();
+    for (std::size_t i = from; i < to; ++i) list.push_back(std::move(rows[i]));
+    out[key] = std::move(list);
+    return out;
+}
+
+json mdb(const ctl::Request& r, const ControlSnapshot& s) {
+    struct Key {
+        VlanId vid;
+        IpAddr group;
+        PortId port;
+        int kind;  // 0 static, 1 static (S,G), 2 learned
+        IpAddr source;
+        auto operator<=>(const Key&) const = default;
+    };
+    std::vector<std::pair<Key, json>> rows;
+    const auto wanted = [&](VlanId v, const IpAddr& g, PortId p) {
+        return (!r.vlan || *r.vlan == v) && (!r.group || *r.group == g) && (!r.port || *r.port == p);
+    };
+    for (const auto& [key, ps] : s.config.static_groups)
+        for (PortId p : ps)
+            if (wanted(key.first, key.second, p))
+                rows.push_back({{key.first, key.second, p, 0, {}},
+                                {{"vlan", key.first}, {"group", key.second.to_string()}, {"port", p}, {"static", true}}});
+    for (const auto& [key, ps] : s.config.static_sources) {
+        const auto& [v, g, src] = key;
+        for (PortId p : ps)
+            if (wanted(v, g, p))
+                rows.push_back({{v, g, p, 1, src},
+                                {{"vlan", v}, {"group", g.to_string()}, {"port", p}, {"static", true},
+                                 {"source", src.to_string()}}});
+    }
+    for (const MembershipView& m : s.memberships) {
+        if (!wanted(m.vid, m.group, m.port)) continue;
+        json srcs = json::array();
+        for (const auto& [a, left] : m.sources)
+            srcs.push_back({{"source", a.to_string()}, {"timer_ms", ms(left)}, {"blocked", m.exclude && left.count() == 0}});
+        json hosts = json::array();
+        for (const auto& h : m.hosts) hosts.push_back(h.to_string());
+        rows.push_back({{m.vid, m.group, m.port, 2, {}},
+                        {{"vlan", m.vid},
+                         {"group", m.group.to_string()},
+                         {"port", m.port},
+                         {"static", false},
+                         {"mode", m.exclude ? "exclude" : "include"},
+                         {"timer_ms", ms(m.group_timer_left)},
+                         {"version", (m.group.is_v4() ? "igmpv" : "mldv") + std::to_string(m.compat_version)},
+                         {"sources", std::move(srcs)},
+                         {"hosts", std::move(hosts)}}});
+    }
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<json> list;
+    list.reserve(rows.size());
+    for (auto& [k, j] : rows) list.push_back(std::move(j));
+    json out = page(r, std::move(list), "entries");
+    // Where the page's groups go: the FDB's (*,G) and (S,G) port sets (router ports are added per family).
+    std::set<std::pair<VlanId, IpAddr>> groups;
+    for (const auto& e : out["entries"]) groups.insert({e["vlan"].get<VlanId>(), *IpAddr::parse(e["group"].get<std::string>())});
+    json fwd = json::array();
+    for (const auto& g : s.groups) {
+        if (!groups.count({g.vid, g.group})) continue;
+        json srcs = json::array();
+        for (const auto& [src, ps] : g.sources) srcs.push_back({{"source", src.to_string()}, {"ports", ports_json(ps)}});
+        fwd.push_back({{"vlan", g.vid}, {"group", g.group.to_string()}, {"ports", ports_json(g.ports)},
+                       {"aliased", g.aliased}, {"sources", std::move(srcs)}});
+    }
+    out["forwarding"] = std::move(fwd);
+    return out;
+}
+
+json fdb(const ctl::Request& r, const ControlSnapshot& s) {
+    std::vector<json> rows;
+    for (const auto& m : s.macs) {
+        if ((r.vlan && *r.vlan != m.vid) || (r.port && *r.port != m.port)) continue;
+        json row = {{"vlan", m.vid}, {"mac", m.mac.to_string()}, {"port", m.port}, {"static", m.is_static}};
+        if (!m.is_static) row["age_ms"] = ms(s.taken - m.last_seen);
+        rows.push_back(std::move(row));
+    }
+    return page(r, std::move(rows), "entries");
+}
+
+json routers(const ControlSnapshot& s) {
+    json rows = json::array();
+    for (const auto& q : s.queriers) {
+        PortSet fixed = s.config.snoop.static_router_ports;
+        if (const auto it = s.config.snoop.vlan_router_ports.find(q.vid); it != s.config.snoop.vlan_router_ports.end())
+            fixed |= it->second;
+        rows.push_back({{"vlan", q.vid}, {"family", family_name(q.family)}, {"ports", ports_json(q.router_ports)},
+                        {"static", ports_json(fixed & q.router_ports)},
+                        {"proxy_queriers", ports_json(q.proxy_querier_ports)}});
+    }
+    return {{"ok", true}, {"routers", rows}};
+}
+
+json queriers(const ControlSnapshot& s) {
+    json rows = json::array();
+    for (const auto& q : s.queriers) {
+        json row = {{"vlan", q.vid}, {"family", family_name(q.family)}, {"present", q.querier_present},
+                    {"self", q.we_are_querier}, {"proxy_queriers", ports_json(q.proxy_querier_ports)}};
+        if (q.querier_present && !q.querier.is_unspecified()) row["querier"] = q.querier.to_string();
+        if (q.we_are_querier) row["querier"] = q.querier.to_string();
+        if (!q.we_are_querier && q.other_querier_left.count()) row["expires_ms"] = ms(q.other_querier_left);
+        rows.push_back(std::move(row));
+    }
+    return {{"ok", true}, {"queriers", rows}};
+}
+
+json port_rows(const ctl::Request& r, const ControlSnapshot& s) {
+    json rows = json::array();
+    const SnoopConfig& sn = s.config.snoop;
+    for (const auto& p : s.ports) {
+        if (r.port && *r.port != p.id) continue;
+        json vlans = json::array();
+        for (const auto& v : s.vlans)
+            if (v.members.contains(p.id)) vlans.push_back({{"vlan", v.vid}, {"tagged", !v.untagged.contains(p.id)}});
+        const auto f = sn.port_filters.find(p.id);
+        rows.push_back({{"port", p.id},
+                        {"name", p.name},
+                        {"driver", p.driver},
+                        {"mac", p.mac.to_string()},
+                        {"link", p.up ? "up" : "down"},
+                        {"speed_mbps", p.speed_mbps},
+                        {"vlans", std::move(vlans)},
+                        {"fast_leave", sn.fast_leave.contains(p.id)},
+                        {"router_learning", !sn.no_router_learning.contains(p.id)},
+                        {"flood", s.config.flood_ports.contains(p.id)},
+                        {"filter", f == sn.port_filters.end() ? json(nullptr) : json(f->second.name)}});
+    }
+    return {{"ok", true}, {"ports", rows}};
+}
+
+json vlan_rows(const ctl::Request& r, const ControlSnapshot& s) {
+    json rows = json::array();
+    for (const auto& v : s.vlans) {
+        if (r.vlan && *r.vlan != v.vid) continue;
+        rows.push_back({{"vlan", v.vid},
+                        {"members", ports_json(v.members)},
+                        {"untagged", ports_json(v.untagged)},
+                        {"snooping", v.snooping},
+                        {"unregistered", std::string(names_of(v.unregistered).name(v.unregistered))},
+                        {"flood_ports", ports_json(v.flood_ports)}});
+    }
+    return {{"ok", true}, {"vlans", rows}};
+}
+
+json stats(const ctl::Request& r, const ControlSnapshot& s, const Switch& sw) {
+    json ports = json::object();
+    for (PortId p : sw.ports()) {
+        if (r.port && *r.port != p) continue;
+        const PortStats st = sw.port_stats(p);
+        json drops = json::object();
+        for (int i = 0; i < kDrops; ++i)
+            if (st.drops[i]) drops[std::string(to_string(static_cast<Drop>(i)))] = st.drops[i];
+        ports[std::to_string(p)] = {{"rx", st.rx}, {"tx", st.sent()}, {"flooded", st.flooded},
+                                    {"punted", st.punted}, {"drops", std::move(drops)}};
+    }
+    const SnoopCounters& k = s.snoop;
+    json snoop = {{"queries", k.queries}, {"reports", k.reports}, {"leaves", k.leaves}, {"v3_reports", k.v3_reports},
+                  {"mrd", k.mrd}, {"pim_hellos", k.pim_hellos}, {"queries_sent", k.queries_sent},
+                  {"ignored_link_local", k.ignored_link_local}, {"ignored_filtered", k.ignored_filtered},
+                  {"reports_withheld", k.reports_withheld}, {"reports_rewritten", k.reports_rewritten},
+                  {"hosts_untracked", k.hosts_untracked}, {"denied_limit", k.denied_limit},
+                  {"replaced_limit", k.replaced_limit}, {"truncated_records", k.truncated_records},
+                  {"ignored_snooping_off", k.ignored_snooping_off}, {"queries_from_zero", k.queries_from_zero},
+                  {"ignored_guarded_queries", k.ignored_guarded_queries}, {"elections_won", k.elections_won},
+                  {"elections_lost", k.elections_lost}, {"querier_found", k.querier_found},
+                  {"querier_lost", k.querier_lost}};
+    json rejected = json::object();
+    for (int i = 1; i < static_cast<int>(DecodeError::kCount); ++i)
+        rejected[std::string(to_string(static_cast<DecodeError>(i)))] = s.control.decode_errors[i];
+    const auto cs = sw.stream_stats();
+    return {{"ok", true},
+            {"ports", std::move(ports)},
+            {"snooping", std::move(snoop)},
+            {"rejected", std::move(rejected)},
+            {"control", {{"frames", s.control.control_frames}, {"sent", s.control.sent},
+                         {"forwarded", s.control.forwarded}, {"fdb_errors", s.control.fdb_errors},
+                         {"learned", s.control.learned}, {"link_changes", s.control.link_changes},
+                         {"unsendable", s.control.unsendable}}},
+            {"stream_cache", {{"entries", cs.entries}, {"hits", cs.hits}, {"misses", cs.misses}}},
+            {"locked_tx_bursts", sw.locked_tx_bursts()},
+            {"groups", s.groups.size()}};
+}
+
+}  // namespace
+
+std::string show(const ctl::Request& r, const ControlSnapshot& s, const Switch& sw) {
+    using ctl::Verb;
+    json out;
+    switch (r.verb) {
+        case Verb::mdb_show: out = mdb(r, s); break;
+        case Verb::fdb_show: out = fdb(r, s); break;
+        case Verb::router_show: out = routers(s); break;
+        case Verb::querier_show: out = queriers(s); break;
+        case Verb::port_show: out = port_rows(r, s); break;
+        case Verb::vlan_show: out = vlan_rows(r, s); break;
+        case Verb::stats: out = stats(r, s, sw); break;
+        case Verb::config_show: out = {{"ok", true}, {"config", to_ini(s.config)}}; break;
+        default: out = {{"ok", false}, {"error", std::string(ctl::name(r.verb)) + " is not a show"}}; break;
+    }
+    return out.dump();
+}
+
+}  // namespace l2snoop
