@@ -14,6 +14,8 @@ set -euo pipefail
 BIN=$1
 [ "$(id -u)" -eq 0 ] || { echo "1..0 # SKIP needs root"; exit 0; }
 here=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/integration/lab.sh
+. "$here/tests/integration/lab.sh"
 
 TAG=l2o$$
 WORK=$(mktemp -d)
@@ -22,24 +24,12 @@ SW=""
 cleanup() {
   set +e
   [ -n "$SW" ] && kill -INT "$SW" 2>/dev/null && wait "$SW" 2>/dev/null
-  for h in "${HOSTS[@]}"; do ip link del "$TAG-$h" 2>/dev/null; ip netns del "$TAG-$h" 2>/dev/null; done
+  lab_remove_hosts
   rm -rf "$WORK" "/var/run/dpdk/$TAG"
 }
 trap cleanup EXIT
-in_ns() { local h=$1; shift; ip netns exec "$TAG-$h" "$@"; }
 
-n=0
-for h in "${HOSTS[@]}"; do
-  n=$((n + 1))
-  ip netns add "$TAG-$h"
-  ip link add "$TAG-$h" type veth peer name eth0 netns "$TAG-$h"
-  sysctl -qw "net.ipv6.conf.$TAG-$h.disable_ipv6=1"
-  ip link set "$TAG-$h" up
-  in_ns "$h" ip link set lo up
-  in_ns "$h" ip link set eth0 up
-  in_ns "$h" ip addr add "10.10.0.$n/24" dev eth0
-  in_ns "$h" ip route add 224.0.0.0/4 dev eth0
-done
+lab_hosts
 in_ns h1 sysctl -qw net.ipv4.conf.eth0.force_igmp_version=2
 
 cat >"$WORK/base.ini" <<EOF
@@ -90,12 +80,6 @@ for i in range(100):
     time.sleep(gap)
 PY
   wait "${pids[@]}" || true
-}
-got() { grep -c "> $3" "$WORK/$1.$2" || true; }
-t=0 failed=0
-check() {
-  t=$((t + 1))
-  if [ "$2" = "$3" ]; then echo "ok $t - $1"; else echo "not ok $t - $1: got $2, want $3"; failed=1; fi
 }
 echo "1..19"
 

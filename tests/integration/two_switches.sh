@@ -18,6 +18,8 @@ set -euo pipefail
 BIN=$1
 [ "$(id -u)" -eq 0 ] || { echo "1..0 # SKIP needs root"; exit 0; }
 here=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/integration/lab.sh
+. "$here/tests/integration/lab.sh"
 
 TAG=l2t$$
 WORK=$(mktemp -d)
@@ -27,31 +29,19 @@ HOSTS=(a-src a-h b-h1 b-h2 b-h3)
 cleanup() {
   set +e
   for s in "${!PID[@]}"; do kill -INT "${PID[$s]}" 2>/dev/null && wait "${PID[$s]}" 2>/dev/null; done
-  for h in "${HOSTS[@]}"; do ip link del "$TAG-$h" 2>/dev/null; ip netns del "$TAG-$h" 2>/dev/null; done
+  lab_remove_hosts
   ip link del "$TAG-ta" 2>/dev/null
   rm -rf "$WORK" "/var/run/dpdk/${TAG}A" "/var/run/dpdk/${TAG}B"
 }
 trap cleanup EXIT
-in_ns() { local h=$1; shift; ip netns exec "$TAG-$h" "$@"; }
 
 # ---- topology: a veth per host (switch side $TAG-HOST), a veth pair for the trunk ----
-n=0
-for h in "${HOSTS[@]}"; do
-  n=$((n + 1))
-  ip netns add "$TAG-$h"
-  ip link add "$TAG-$h" type veth peer name eth0 netns "$TAG-$h"
-  sysctl -qw "net.ipv6.conf.$TAG-$h.disable_ipv6=1"
-  ip link set "$TAG-$h" up
-  in_ns "$h" ip link set lo up
-  in_ns "$h" ip link set eth0 up
-  in_ns "$h" ip addr add "10.10.0.$n/24" dev eth0
-  in_ns "$h" ip route add 224.0.0.0/4 dev eth0
-done
+lab_hosts
 in_ns b-h1 sysctl -qw net.ipv4.conf.eth0.force_igmp_version=2
 ip link add "$TAG-ta" type veth peer name "$TAG-tb"
-for t in ta tb; do
-  sysctl -qw "net.ipv6.conf.$TAG-$t.disable_ipv6=1"
-  ip link set "$TAG-$t" up
+for end in ta tb; do
+  sysctl -qw "net.ipv6.conf.$TAG-$end.disable_ipv6=1"
+  ip link set "$TAG-$end" up
 done
 
 # ---- the switches: the defaults, plus timers short enough for a test ----
@@ -130,19 +120,13 @@ for i in range(100):
 PY
   wait "${pids[@]}" || true
 }
-count() { grep -c "> $3" "$WORK/$1.$2" || true; }
-t=0 failed=0
-check() {  # check DESCRIPTION GOT WANT
-  t=$((t + 1))
-  if [ "$2" = "$3" ]; then echo "ok $t - $1"; else echo "not ok $t - $1: got $2, want $3"; failed=1; fi
-}
 echo "1..12"
 
 stream 1 a-src 239.2.2.2
-check "a-h (member behind A) receives 239.2.2.2 from a-src" "$(count 1 a-h 239.2.2.2)" 100
-check "b-h1 (IGMPv2 member behind B) receives it across the trunk" "$(count 1 b-h1 239.2.2.2)" 100
-check "b-h3 (IGMPv3 member behind B) receives it across the trunk" "$(count 1 b-h3 239.2.2.2)" 100
-check "b-h2 (no membership) receives nothing" "$(count 1 b-h2 239.2.2.2)" 0
+check "a-h (member behind A) receives 239.2.2.2 from a-src" "$(got 1 a-h 239.2.2.2)" 100
+check "b-h1 (IGMPv2 member behind B) receives it across the trunk" "$(got 1 b-h1 239.2.2.2)" 100
+check "b-h3 (IGMPv3 member behind B) receives it across the trunk" "$(got 1 b-h3 239.2.2.2)" 100
+check "b-h2 (no membership) receives nothing" "$(got 1 b-h2 239.2.2.2)" 0
 mdb=$(ctl A mdb show)
 check "A lists its trunk port 2 as a member of 239.2.2.2 (learned from B's hosts' reports)" \
   "$(printf '%s\n' "$mdb" | grep -cE 'vlan 10 +grp 239.2.2.2 +port 2 ')" 1
@@ -150,20 +134,20 @@ check "A's querier view names the trunk as where B's proxy querier speaks" \
   "$(ctl A querier | grep -cE '^10/igmp +self 0.0.0.0 proxy_queriers_on 2$')" 1
 
 stream 2 b-h2 239.3.3.3
-check "a-h receives 239.3.3.3 from b-h2, a source behind B" "$(count 2 a-h 239.3.3.3)" 100
-check "b-h3 receives it too" "$(count 2 b-h3 239.3.3.3)" 100
+check "a-h receives 239.3.3.3 from b-h2, a source behind B" "$(got 2 a-h 239.3.3.3)" 100
+check "b-h3 receives it too" "$(got 2 b-h3 239.3.3.3)" 100
 
 # Leaves: b-h1 leaves (IGMPv2 leave), b-h3 still listens; then b-h3 leaves too.
 in_ns b-h1 ip addr del 239.2.2.2/32 dev eth0
 sleep 2
 stream 3 a-src 239.2.2.2
 check "after b-h1's leave b-h1 receives nothing, b-h3 still all" \
-  "$(count 3 b-h1 239.2.2.2)/$(count 3 b-h3 239.2.2.2)" 0/100
+  "$(got 3 b-h1 239.2.2.2)/$(got 3 b-h3 239.2.2.2)" 0/100
 in_ns b-h3 ip addr del 239.2.2.2/32 dev eth0
 sleep 2
 stream 4 a-src 239.2.2.2
-check "after b-h3's leave A no longer sends 239.2.2.2 over the trunk (pruned across it)" "$(count 4 trunk 239.2.2.2)" 0
-check "a-h still receives it" "$(count 4 a-h 239.2.2.2)" 100
+check "after b-h3's leave A no longer sends 239.2.2.2 over the trunk (pruned across it)" "$(got 4 trunk 239.2.2.2)" 0
+check "a-h still receives it" "$(got 4 a-h 239.2.2.2)" 100
 check "A's group table no longer lists the trunk for 239.2.2.2" \
   "$(ctl A mdb show | grep -cE 'vlan 10 +grp 239.2.2.2 +port 2 ' || true)" 0
 exit $failed
