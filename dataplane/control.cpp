@@ -10,6 +10,7 @@ namespace l2snoop {
 namespace {
 constexpr Duration kLinkCheck = 100ms;  // link polling
 constexpr Duration kSnapshot = 250ms;   // telemetry snapshot
+constexpr Duration kStatus = 10s;       // the service manager's STATUS line
 constexpr unsigned kPuntBatch = 32;          // punted frames taken from a worker's ring per iteration
 constexpr unsigned kLearnBatch = 64;         // learn events taken from a worker's ring per iteration
 }  // namespace
@@ -226,7 +227,25 @@ unsigned ControlPlane::iteration() {
         build_snapshot();
         next_snapshot_ = t + kSnapshot;
     }
+    if (status_fn_ && t >= next_status_) {
+        build_snapshot();
+        status_fn_(status_line());
+        next_status_ = t + kStatus;
+    }
     return work;
+}
+
+// From the snapshot: any thread may ask (main at READY, the control thread every 10 s).
+std::string ControlPlane::status_line() const {
+    const auto s = snapshot();
+    if (!s) return "starting";
+    std::size_t up = 0, no_querier = 0;
+    for (const auto& p : s->ports) up += p.up;
+    for (const auto& q : s->queriers)
+        for (const auto& v : s->vlans) no_querier += v.vid == q.vid && v.snooping && !q.querier_present;
+    return "forwarding: " + std::to_string(up) + "/" + std::to_string(s->ports.size()) + " ports up, " +
+           std::to_string(s->groups.size()) + " groups, " + std::to_string(s->vlans.size()) + " VLANs" +
+           (no_querier ? ", " + std::to_string(no_querier) + " VLAN/family without a querier" : "");
 }
 
 void ControlPlane::build_snapshot() {

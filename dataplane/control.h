@@ -76,6 +76,11 @@ public:
     // changed). `changed`: the configuration lines that went and came.
     bool reconfigure(const Config& next, std::vector<std::string>& changed, std::string& error);
     const Config& live_config() const { return live_; }
+    // Every 10 s the control thread calls `fn` with a one-line summary (the
+    // service manager's STATUS). Before the control thread starts. The
+    // summary comes from the snapshot: any thread may call status_line().
+    void on_status(std::function<void(const std::string&)> fn) { status_fn_ = std::move(fn); }
+    std::string status_line() const;
     // SIGHUP: when `flag` is set the control thread clears it, parses `args`
     // again (--config re-read) and reconfigures to the result; live changes
     // not in the file go. A file with an error changes nothing (logged).
@@ -117,7 +122,8 @@ private:
     Actions actions_;
     ControlCounters ctl_;
     MacAddr switch_mac_;
-    Time next_link_check_{0}, next_snapshot_{0};
+    Time next_link_check_{0}, next_snapshot_{0}, next_status_{0};
+    std::function<void(const std::string&)> status_fn_;
 
     void reload();
     Config live_;                     // the configuration as changed live (control thread)

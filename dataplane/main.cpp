@@ -7,6 +7,7 @@
 #include <rte_pdump.h>
 
 #include <grp.h>
+#include <systemd/sd-daemon.h>
 
 #include <atomic>
 #include <csignal>
@@ -130,6 +131,8 @@ int main(int argc, char** argv) {
     }
     sw->stop_on(g_stop);
     sw->control().reload_on(g_reload, args);
+    // systemd (Type=notify): a no-op without NOTIFY_SOCKET.
+    sw->control().on_status([](const std::string& s) { sd_notifyf(0, "STATUS=%s", s.c_str()); });
     register_telemetry(sw);
     // The control channel (l2snoopctl): reads from the snapshot on its own
     // thread, changes through the control thread.
@@ -156,10 +159,13 @@ int main(int argc, char** argv) {
     RTE_LCORE_FOREACH(lc) std::printf(" %u", lc);
     std::printf(")%s\n", down.empty() ? "" : (", link down on ports" + down).c_str());
     std::fflush(stdout);
+    sd_notifyf(0, "READY=1\nSTATUS=%s%s", sw->control().status_line().c_str(),
+               down.empty() ? "" : ("; link down on ports" + down).c_str());
     // Every lcore of -l is a worker, the main one too.
     RTE_LCORE_FOREACH_WORKER(lc) rte_eal_remote_launch(worker_main, sw, lc);
     worker_main(sw);
     rte_eal_mp_wait_lcore();
+    sd_notify(0, "STOPPING=1");
     server.stop();
     sw->stop();
     sw->stop_ports();

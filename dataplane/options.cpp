@@ -218,6 +218,19 @@ std::optional<Duration> parse_duration(const std::string& text) {
     return std::nullopt;
 }
 
+std::vector<OptionDoc> option_docs() {
+    Config c;
+    const Options opts(c);
+    std::vector<OptionDoc> out;
+    for (const auto& o : opts.description().options()) {
+        // format_parameter(): "arg (=125s)", or "" for a switch like --help.
+        const std::string f = o->format_parameter();
+        const auto eq = f.find("(=");
+        out.push_back({o->long_name(), eq == std::string::npos ? "" : f.substr(eq + 2, f.size() - eq - 3), o->description()});
+    }
+    return out;
+}
+
 ParseResult parse_options(const std::vector<std::string>& args) {
     ParseResult r;
     Config c;

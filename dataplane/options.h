@@ -96,6 +96,15 @@ struct ParseResult {
 
 ParseResult parse_options(const std::vector<std::string>& args);
 
+// Every option as --help describes it, in --help's order (the man page's
+// OPTIONS section is generated from these).
+struct OptionDoc {
+    std::string name;           // without the dashes
+    std::string default_value;  // as --help shows it; empty: none or derived
+    std::string help;
+};
+std::vector<OptionDoc> option_docs();
+
 // Checks `c` against the ports that exist (DPDK's port ids): every option
 // naming a port names one of them, every option naming a VLAN names one some
 // port carries. Empty when all is well, else one line naming the option.

@@ -12,6 +12,7 @@ PACKAGES=(
   dpdk dpdk-dev libdpdk-dev                     # DPDK 22.11, testpmd, telemetry
   libboost-program-options-dev
   nlohmann-json3-dev                            # the control channel's JSON
+  libsystemd-dev scdoc                          # sd_notify; man pages
   libgtest-dev libgmock-dev googletest catch2
   python3 python3-scapy tshark tcpdump iproute2 # peers and test hosts
 )

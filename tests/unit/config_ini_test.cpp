@@ -71,3 +71,18 @@ TEST(ConfigIni, no_option_of_help_is_left_out) {
 
 }  // namespace
 }  // namespace l2snoop::test
+
+namespace l2snoop::test {
+namespace {
+
+// scripts/dist/l2snoop.ini, installed as /etc/l2snoop/l2snoop.ini (the path comes from meson).
+TEST(ConfigIni, the_installed_example_configuration_parses) {
+    const ParseResult r = parse_options({"--config", L2SNOOP_EXAMPLE_INI});
+    ASSERT_TRUE(r.config) << r.error;
+    EXPECT_EQ(r.config->port(0).mode, PortConfig::Mode::trunk);
+    EXPECT_TRUE(r.config->snoop.querier);
+    EXPECT_EQ(r.config->snoop.querier_address4.at(10).to_string(), "192.0.2.1");
+}
+
+}  // namespace
+}  // namespace l2snoop::test
