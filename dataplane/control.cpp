@@ -157,6 +157,8 @@ void ControlPlane::handle(const PuntedFrame& pf) {
             d = snooper_.on_unknown(pf.port, pf.vid);
         } else if (e != DecodeError::none) {
             ++ctl_.decode_errors[static_cast<int>(e)];  // never learned from, never flooded
+            ++ctl_.rejected_on_port[pf.port][static_cast<int>(e)];
+            ++ctl_.rejected_in_vlan[pf.vid][static_cast<int>(e)];
             rte_pktmbuf_free(pf.m);
             return;
         } else {
@@ -262,6 +264,8 @@ void ControlPlane::build_snapshot() {
     mfdb_.for_each_group([&](const MulticastFdb::GroupView& g) { s->groups.push_back(g); });
     ufdb_.for_each([&](const UnicastFdb::View& v) { s->macs.push_back(v); });
     s->snoop = snooper_.counters();
+    s->port_counters = snooper_.port_counters();
+    s->vlan_counters = snooper_.vlan_counters();
     s->control = ctl_;
     std::lock_guard lock(snapshot_mu_);
     snapshot_ = std::move(s);

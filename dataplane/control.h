@@ -50,6 +50,8 @@ struct ControlSnapshot {
     std::vector<MulticastFdb::GroupView> groups;
     std::vector<UnicastFdb::View> macs;
     SnoopCounters snoop;
+    std::map<PortId, ProtoCounters> port_counters;
+    std::map<VlanId, ProtoCounters> vlan_counters;
     ControlCounters control;
 };
 
@@ -76,6 +78,8 @@ public:
     // changed). `changed`: the configuration lines that went and came.
     bool reconfigure(const Config& next, std::vector<std::string>& changed, std::string& error);
     const Config& live_config() const { return live_; }
+    // The snapshot rebuilt now rather than within 250 ms (control thread; tests).
+    void refresh_snapshot() { build_snapshot(); }
     // Every 10 s the control thread calls `fn` with a one-line summary (the
     // service manager's STATUS). Before the control thread starts. The
     // summary comes from the snapshot: any thread may call status_line().

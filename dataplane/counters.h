@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <map>
 #include <atomic>
 #include <cstdint>
 #include <iterator>
@@ -62,7 +63,10 @@ struct alignas(64) WorkerCounters {
 // Written by: the control thread only (plain fields). Read by: the control
 // thread's snapshot, which copies them.
 struct ControlCounters {
-    std::array<std::uint64_t, static_cast<int>(DecodeError::kCount)> decode_errors{};
+    using Rejections = std::array<std::uint64_t, static_cast<int>(DecodeError::kCount)>;
+    Rejections decode_errors{};
+    std::map<PortId, Rejections> rejected_on_port;  // the same, by the port and VLAN they came in on
+    std::map<VlanId, Rejections> rejected_in_vlan;
     std::uint64_t control_frames = 0, sent = 0, forwarded = 0, fdb_errors = 0, learned = 0, link_changes = 0;
     std::uint64_t unsendable = 0;  // a frame the engine asked for is larger than an mbuf
 };

@@ -36,7 +36,7 @@ const std::array<Shape, 19>& shapes() {
         {Verb::fdb_del, "fdb del", {"vlan", "mac"}, {}},
         {Verb::fdb_flush, "fdb flush", {}, {"vlan", "port"}},
         {Verb::querier_show, "querier show", {}, {}},
-        {Verb::stats, "stats", {}, {"port"}},
+        {Verb::stats, "stats", {}, {"port", "vlan"}},
         {Verb::config_show, "config show", {}, {}},
         {Verb::config_save, "config save", {"path"}, {}},
     }};

@@ -177,43 +177,83 @@ json vlan_rows(const ctl::Request& r, const ControlSnapshot& s) {
     return {{"ok", true}, {"vlans", rows}};
 }
 
+json proto_json(const ProtoCounters& c, const ControlCounters::Rejections* rejected, bool vlan) {
+    json o = {{"igmpv1_queries", c.igmp_queries[1]}, {"igmpv2_queries", c.igmp_queries[2]},
+              {"igmpv3_queries", c.igmp_queries[3]}, {"igmpv1_reports", c.igmp_reports[1]},
+              {"igmpv2_reports", c.igmp_reports[2]}, {"igmpv3_reports", c.igmp_reports[3]},
+              {"igmpv2_leaves", c.igmp_leaves}, {"mldv1_queries", c.mld_queries[1]},
+              {"mldv2_queries", c.mld_queries[2]}, {"mldv1_reports", c.mld_reports[1]},
+              {"mldv2_reports", c.mld_reports[2]}, {"mldv1_dones", c.mld_dones},
+              {"igmpv2_queries_sent", c.igmp_queries_sent[2]}, {"igmpv3_queries_sent", c.igmp_queries_sent[3]},
+              {"mldv1_queries_sent", c.mld_queries_sent[1]}, {"mldv2_queries_sent", c.mld_queries_sent[2]},
+              {"filtered", c.filtered}, {"limit_denied", c.limit_denied}, {"limit_replaced", c.limit_replaced},
+              {"hosts_untracked", c.hosts_untracked}};
+    if (vlan) {
+        o["elections_won"] = c.elections_won;
+        o["elections_lost"] = c.elections_lost;
+    }
+    json rej = json::object();
+    for (int i = 1; i < static_cast<int>(DecodeError::kCount); ++i)
+        rej[std::string(to_string(static_cast<DecodeError>(i)))] = rejected ? (*rejected)[i] : 0;
+    o["rejected"] = std::move(rej);
+    return o;
+}
+
+template <class K>
+const ControlCounters::Rejections* find(const std::map<K, ControlCounters::Rejections>& m, K k) {
+    const auto it = m.find(k);
+    return it == m.end() ? nullptr : &it->second;
+}
+
 json stats(const ctl::Request& r, const ControlSnapshot& s, const Switch& sw) {
+    const ProtoCounters none{};
     json ports = json::object();
     for (PortId p : sw.ports()) {
-        if (r.port && *r.port != p) continue;
+        if ((r.port && *r.port != p) || r.vlan) continue;
         const PortStats st = sw.port_stats(p);
         json drops = json::object();
         for (int i = 0; i < kDrops; ++i)
             if (st.drops[i]) drops[std::string(to_string(static_cast<Drop>(i)))] = st.drops[i];
+        const auto pc = s.port_counters.find(p);
         ports[std::to_string(p)] = {{"rx", st.rx}, {"tx", st.sent()}, {"flooded", st.flooded},
-                                    {"punted", st.punted}, {"drops", std::move(drops)}};
+                                    {"punted", st.punted}, {"drops", std::move(drops)},
+                                    {"snooping", proto_json(pc == s.port_counters.end() ? none : pc->second,
+                                                            find(s.control.rejected_on_port, p), false)}};
     }
+    json vlans = json::object();
+    for (const auto& v : s.vlans) {
+        if ((r.vlan && *r.vlan != v.vid) || r.port) continue;
+        const auto vc = s.vlan_counters.find(v.vid);
+        vlans[std::to_string(v.vid)] = {{"snooping", proto_json(vc == s.vlan_counters.end() ? none : vc->second,
+                                                                find(s.control.rejected_in_vlan, v.vid), true)}};
+    }
+    json out = {{"ok", true}, {"ports", std::move(ports)}, {"vlans", std::move(vlans)}};
+    if (r.port || r.vlan) return out;  // the totals below are the switch's
     const SnoopCounters& k = s.snoop;
-    json snoop = {{"queries", k.queries}, {"reports", k.reports}, {"leaves", k.leaves}, {"v3_reports", k.v3_reports},
-                  {"mrd", k.mrd}, {"pim_hellos", k.pim_hellos}, {"queries_sent", k.queries_sent},
-                  {"ignored_link_local", k.ignored_link_local}, {"ignored_filtered", k.ignored_filtered},
-                  {"reports_withheld", k.reports_withheld}, {"reports_rewritten", k.reports_rewritten},
-                  {"hosts_untracked", k.hosts_untracked}, {"denied_limit", k.denied_limit},
-                  {"replaced_limit", k.replaced_limit}, {"truncated_records", k.truncated_records},
-                  {"ignored_snooping_off", k.ignored_snooping_off}, {"queries_from_zero", k.queries_from_zero},
-                  {"ignored_guarded_queries", k.ignored_guarded_queries}, {"elections_won", k.elections_won},
-                  {"elections_lost", k.elections_lost}, {"querier_found", k.querier_found},
-                  {"querier_lost", k.querier_lost}};
+    out["snooping"] = {{"queries", k.queries}, {"reports", k.reports}, {"leaves", k.leaves},
+                       {"v3_reports", k.v3_reports}, {"mrd", k.mrd}, {"pim_hellos", k.pim_hellos},
+                       {"queries_sent", k.queries_sent}, {"ignored_link_local", k.ignored_link_local},
+                       {"ignored_filtered", k.ignored_filtered}, {"reports_withheld", k.reports_withheld},
+                       {"reports_rewritten", k.reports_rewritten}, {"hosts_untracked", k.hosts_untracked},
+                       {"denied_limit", k.denied_limit}, {"replaced_limit", k.replaced_limit},
+                       {"truncated_records", k.truncated_records}, {"ignored_snooping_off", k.ignored_snooping_off},
+                       {"queries_from_zero", k.queries_from_zero},
+                       {"ignored_guarded_queries", k.ignored_guarded_queries}, {"elections_won", k.elections_won},
+                       {"elections_lost", k.elections_lost}, {"querier_found", k.querier_found},
+                       {"querier_lost", k.querier_lost}};
     json rejected = json::object();
     for (int i = 1; i < static_cast<int>(DecodeError::kCount); ++i)
         rejected[std::string(to_string(static_cast<DecodeError>(i)))] = s.control.decode_errors[i];
+    out["rejected"] = std::move(rejected);
+    out["control"] = {{"frames", s.control.control_frames}, {"sent", s.control.sent},
+                      {"forwarded", s.control.forwarded}, {"fdb_errors", s.control.fdb_errors},
+                      {"learned", s.control.learned}, {"link_changes", s.control.link_changes},
+                      {"unsendable", s.control.unsendable}};
     const auto cs = sw.stream_stats();
-    return {{"ok", true},
-            {"ports", std::move(ports)},
-            {"snooping", std::move(snoop)},
-            {"rejected", std::move(rejected)},
-            {"control", {{"frames", s.control.control_frames}, {"sent", s.control.sent},
-                         {"forwarded", s.control.forwarded}, {"fdb_errors", s.control.fdb_errors},
-                         {"learned", s.control.learned}, {"link_changes", s.control.link_changes},
-                         {"unsendable", s.control.unsendable}}},
-            {"stream_cache", {{"entries", cs.entries}, {"hits", cs.hits}, {"misses", cs.misses}}},
-            {"locked_tx_bursts", sw.locked_tx_bursts()},
-            {"groups", s.groups.size()}};
+    out["stream_cache"] = {{"entries", cs.entries}, {"hits", cs.hits}, {"misses", cs.misses}};
+    out["locked_tx_bursts"] = sw.locked_tx_bursts();
+    out["groups"] = s.groups.size();
+    return out;
 }
 
 }  // namespace

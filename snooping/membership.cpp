@@ -32,6 +32,7 @@ Snooper::Membership* Snooper::admit(VlanId vid, const IpAddr& group, PortId port
     if (over()) {
         if (cfg_.limit_action == LimitAction::deny) {
             ++counters_.denied_limit;
+            bump(port, vid, &ProtoCounters::limit_denied);
             return nullptr;
         }
         // Replace: this port's least recently refreshed membership gives way,
@@ -50,9 +51,11 @@ Snooper::Membership* Snooper::admit(VlanId vid, const IpAddr& group, PortId port
         }
         if (!victim) {
             ++counters_.denied_limit;
+            bump(port, vid, &ProtoCounters::limit_denied);
             return nullptr;
         }
         ++counters_.replaced_limit;
+        bump(port, vid, &ProtoCounters::limit_replaced);
         auto& victim_ports = groups_.at(*victim).ports;
         forget_hosts(port, victim_ports.at(port));
         victim_ports.erase(port);
@@ -60,6 +63,7 @@ Snooper::Membership* Snooper::admit(VlanId vid, const IpAddr& group, PortId port
         publish(victim->first, victim->second, now, out);  // drops the group if it was the last port
         if (over()) {
             ++counters_.denied_limit;
+            bump(port, vid, &ProtoCounters::limit_denied);
             return nullptr;
         }
         g = groups_.find(key);
@@ -119,7 +123,7 @@ void Snooper::apply_record(VlanId vid, PortId port, const IpAddr& host, RecordTy
         if (is_leave && f == IpFamily::v4 && compat == 1) return;
     }
 
-    track_host(port, *m, host, type, B);
+    track_host(vid, port, *m, host, type, B);
 
     const Time gmi = now + T.membership_interval;
     const bool lowers = type == RecordType::block_old_sources || type == RecordType::change_to_exclude ||
@@ -241,7 +245,7 @@ void Snooper::apply_record(VlanId vid, PortId port, const IpAddr& host, RecordTy
 }
 
 // Explicit host tracking (per port), for fast leave with several v3 hosts.
-void Snooper::track_host(PortId port, Membership& m, const IpAddr& host, RecordType type, const std::set<IpAddr>& B) {
+void Snooper::track_host(VlanId vid, PortId port, Membership& m, const IpAddr& host, RecordType type, const std::set<IpAddr>& B) {
     const auto it = m.hosts.find(host);
     Host h = it == m.hosts.end() ? Host{} : it->second;
     switch (type) {
@@ -268,6 +272,7 @@ void Snooper::track_host(PortId port, Membership& m, const IpAddr& host, RecordT
     } else if (wants) {
         if (cfg_.max_hosts_per_port && count >= cfg_.max_hosts_per_port) {
             ++counters_.hosts_untracked;
+            bump(port, vid, &ProtoCounters::hosts_untracked);
             m.untracked_hosts = true;
         } else {
             m.hosts.emplace(host, std::move(h));
@@ -295,11 +300,11 @@ void Snooper::send_last_member_query(VlanId vid, const IpAddr& group, Group& g, 
         Message gss = q;
         gss.sources.assign(g.lmq_sources.begin(), g.lmq_sources.end());
         out.send.push_back({vid, ports, gss, fs.address, group});
-        ++counters_.queries_sent;
+        count_sent(vid, ports, gss);
     }
     if (g.lmq_group || !v3) {
         out.send.push_back({vid, ports, q, fs.address, group});
-        ++counters_.queries_sent;
+        count_sent(vid, ports, q);
     }
     --g.lmq_left;
     g.lmq_next = now + T.last_member_query_interval;

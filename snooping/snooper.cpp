@@ -40,6 +40,7 @@ bool Snooper::allowed(PortId port, const IpAddr& g) const {
 bool Snooper::filtered(VlanId vid, PortId port, const IpAddr& g) {
     if (is_link_local_group(vid, g) || allowed(port, g)) return false;
     ++counters_.ignored_filtered;
+    bump(port, vid, &ProtoCounters::filtered);
     return true;
 }
 
@@ -210,6 +211,7 @@ Disposition Snooper::on_message(PortId port, VlanId vid, const Message& msg, con
         return {flood};
     }
     const IpFamily f = msg.family;
+    count_received(port, vid, msg);
     switch (msg.type) {
         case MessageType::query:
             ++counters_.queries;
@@ -341,7 +343,10 @@ void Snooper::on_query(PortId port, VlanId vid, const Message& m, const IpAddr& 
         const bool candidate = cfg_.querier && v.snooping && !fs.address.is_unspecified();
         const bool they_win = !candidate || src < fs.address;
         if (they_win) {
-            if (fs.is_querier) ++counters_.elections_lost;
+            if (fs.is_querier) {
+                ++counters_.elections_lost;
+                ++vlan_counters_[vid].elections_lost;
+            }
             fs.is_querier = false;
             if (!running(fs.other_querier_until, now) || src <= fs.other_querier) fs.other_querier = src;
             if (src == fs.other_querier) {
@@ -435,7 +440,30 @@ void Snooper::send_general_query(VlanId vid, IpFamily f, PortSet ports, Time now
     ports &= up_;
     if (ports.empty()) return;
     out.send.push_back({vid, ports, q, fs.address, default_destination(q)});
+    count_sent(vid, ports, q);
+}
+
+void Snooper::count_received(PortId port, VlanId vid, const Message& m) {
+    const bool v4 = m.family == IpFamily::v4;
+    const unsigned ver = std::min<unsigned>(m.version, 3);
+    for (ProtoCounters* c : {&port_counters_[port], &vlan_counters_[vid]}) {
+        switch (m.type) {
+            case MessageType::query: ++(v4 ? c->igmp_queries : c->mld_queries)[ver]; break;
+            case MessageType::report:
+            case MessageType::v3_report: ++(v4 ? c->igmp_reports : c->mld_reports)[ver]; break;
+            case MessageType::leave: ++(v4 ? c->igmp_leaves : c->mld_dones); break;
+            default: break;  // MRD
+        }
+    }
+}
+
+// A query sent to `ports`: each port's counters, and the VLAN's once.
+void Snooper::count_sent(VlanId vid, PortSet ports, const Message& q) {
     ++counters_.queries_sent;
+    const unsigned ver = std::min<unsigned>(q.version, 3);
+    const bool v4 = q.family == IpFamily::v4;
+    ++(v4 ? vlan_counters_[vid].igmp_queries_sent : vlan_counters_[vid].mld_queries_sent)[ver];
+    for (PortId p : ports) ++(v4 ? port_counters_[p].igmp_queries_sent : port_counters_[p].mld_queries_sent)[ver];
 }
 
 void Snooper::run_vlan_timers(VlanId vid, Time now, Actions& out) {
@@ -460,6 +488,7 @@ void Snooper::run_vlan_timers(VlanId vid, Time now, Actions& out) {
                 fs.is_querier = true;
                 fs.next_query = now;
                 ++counters_.elections_won;
+                ++vlan_counters_[vid].elections_won;
             }
         }
         if (running(fs.other_querier_until, now)) next = std::min(next, fs.other_querier_until);

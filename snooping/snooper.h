@@ -11,6 +11,7 @@
 // plane per family, so a router change never rewrites every group.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <map>
 #include <optional>
@@ -115,6 +116,18 @@ struct SnoopCounters {
     std::uint64_t querier_lost = 0, querier_found = 0;  // a VLAN's querier went silent / appeared (per family)
 };
 
+// Per port and per VLAN (`l2snoopctl stats port P`, `stats vlan VID`).
+// Protocol versions index the arrays: IGMP 1-3, MLD 1-2 ([0] unused).
+struct ProtoCounters {
+    std::array<std::uint64_t, 4> igmp_queries{}, igmp_reports{}, mld_queries{}, mld_reports{};
+    std::uint64_t igmp_leaves = 0, mld_dones = 0;                 // IGMPv2 leaves, MLDv1 dones
+    std::array<std::uint64_t, 4> igmp_queries_sent{}, mld_queries_sent{};
+    std::uint64_t filtered = 0;                                   // records a filtering profile denied
+    std::uint64_t limit_denied = 0, limit_replaced = 0;           // group limits hit
+    std::uint64_t hosts_untracked = 0;                            // --max-hosts-per-port hit
+    std::uint64_t elections_won = 0, elections_lost = 0;          // per VLAN only
+};
+
 // ---- state views for telemetry -------------------------------------------------
 
 struct MembershipView {
@@ -203,6 +216,8 @@ public:
     std::optional<Time> next_deadline() const;
 
     const SnoopCounters& counters() const { return counters_; }
+    const std::map<PortId, ProtoCounters>& port_counters() const { return port_counters_; }
+    const std::map<VlanId, ProtoCounters>& vlan_counters() const { return vlan_counters_; }
     const SnoopConfig& config() const { return cfg_; }
     std::vector<MembershipView> memberships(Time now) const;
     std::vector<QuerierView> queriers(Time now) const;
@@ -292,7 +307,8 @@ private:
     // Counts it when not: a record for `g` on `port` the engine must ignore and not forward.
     bool filtered(VlanId vid, PortId port, const IpAddr& g);
     Disposition report_disposition(VlanId vid, const Vlan& v, PortId port, IpFamily f, Time now) const;
-    void track_host(PortId port, Membership& m, const IpAddr& host, RecordType type, const std::set<IpAddr>& B);
+    void track_host(VlanId vid, PortId port, Membership& m, const IpAddr& host, RecordType type,
+                    const std::set<IpAddr>& B);
     void forget_hosts(PortId port, Membership& m);
     PortSet up_members(const Vlan& v) const { return v.members & up_; }
     PortSet routers(VlanId vid, const Vlan& v, IpFamily f, Time now) const;
@@ -330,6 +346,15 @@ private:
     std::map<PortId, std::size_t> port_hosts_;   // tracked hosts per port over its memberships
     std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<>> timers_;
     SnoopCounters counters_;
+    std::map<PortId, ProtoCounters> port_counters_;
+    std::map<VlanId, ProtoCounters> vlan_counters_;
+    // Adds one to `field` of the port's and the VLAN's counters.
+    void bump(PortId port, VlanId vid, std::uint64_t ProtoCounters::*field) {
+        ++(port_counters_[port].*field);
+        ++(vlan_counters_[vid].*field);
+    }
+    void count_received(PortId port, VlanId vid, const Message& m);
+    void count_sent(VlanId vid, PortSet ports, const Message& q);
 };
 
 }  // namespace l2snoop

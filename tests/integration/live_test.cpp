@@ -25,6 +25,7 @@ protected:
         auto r = ctl::parse_request(line);
         if (auto* why = std::get_if<std::string>(&r)) return {{"ok", false}, {"error", *why}};
         const ctl::Request& req = std::get<ctl::Request>(r);
+        if (!ctl::changes(req.verb)) sw_->control().refresh_snapshot();  // as 250 ms later
         json reply = ctl::changes(req.verb) ? sw_->control().execute(req)
                                             : json::parse(show(req, *sw_->snapshot(), *sw_));
         work();  // frames the change made the control thread send
@@ -204,6 +205,23 @@ TEST_F(LiveControl, config_show_reads_back_to_the_live_configuration) {
     std::remove(path.c_str());
     ASSERT_TRUE(back.config) << back.error;
     EXPECT_TRUE(*back.config == sw_->control().live_config()) << ini;
+}
+
+TEST_F(LiveControl, stats_count_per_port_and_per_vlan_with_rejections_by_reason) {
+    inject(1, report("239.1.1.1"));
+    auto bad = report("239.1.1.2");
+    bad[14 + 4 * (bad[14] & 0x0f) + 2] ^= 0xff;  // the IGMP checksum
+    inject(2, bad);
+    run();
+    const json port1 = call(R"({"cmd":"stats","port":1})");
+    EXPECT_EQ(port1["ports"]["1"]["snooping"]["igmpv2_reports"], 1) << port1;
+    EXPECT_FALSE(port1["ports"].contains("2")) << "one port asked for";
+    EXPECT_FALSE(port1.contains("snooping")) << "no switch totals with a filter";
+    EXPECT_EQ(call(R"({"cmd":"stats","port":2})")["ports"]["2"]["snooping"]["rejected"]["bad_checksum"], 1);
+    const json vlan = call(R"({"cmd":"stats","vlan":1})");
+    EXPECT_EQ(vlan["vlans"]["1"]["snooping"]["igmpv2_reports"], 1);
+    EXPECT_EQ(vlan["vlans"]["1"]["snooping"]["rejected"]["bad_checksum"], 1);
+    EXPECT_EQ(vlan["vlans"]["1"]["snooping"]["elections_won"], 0);
 }
 
 // 65,536 memberships, listed completely; pages add up to the whole.

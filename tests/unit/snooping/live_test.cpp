@@ -109,3 +109,65 @@ TEST(Live, snooping_of_an_unknown_vlan_is_refused) {
 
 }  // namespace
 }  // namespace l2snoop::test
+
+namespace l2snoop::test {
+namespace {
+
+// ---- counters per port and per VLAN ----
+
+TEST(PortCounters, messages_are_counted_on_their_port_and_vlan_by_version) {
+    SnoopConfig c;
+    c.port_filters[H2] = {"none", {{false, {A("239.0.0.0"), 8}}}};
+    Harness h(c);
+    h.rx(R, query(IpFamily::v4, 3), A("10.0.0.1"));
+    h.rx(H1, v2_report(G));
+    h.rx(H1, v1_report(G2));
+    h.rx(H1, leave(G));
+    h.rx(H1, v3(IS_EX, A("ff0e::1")));
+    h.rx(H2, v2_report(G));  // filtered
+    const ProtoCounters& p1 = h.s.port_counters().at(H1);
+    EXPECT_EQ(p1.igmp_reports[2], 1u);
+    EXPECT_EQ(p1.igmp_reports[1], 1u);
+    EXPECT_EQ(p1.igmp_leaves, 1u);
+    EXPECT_EQ(p1.mld_reports[2], 1u);
+    EXPECT_EQ(p1.filtered, 0u);
+    EXPECT_EQ(h.s.port_counters().at(R).igmp_queries[3], 1u);
+    EXPECT_EQ(h.s.port_counters().at(H2).filtered, 1u);
+    const ProtoCounters& v = h.s.vlan_counters().at(kVlan);
+    EXPECT_EQ(v.igmp_reports[2], 2u) << "both ports' v2 reports";
+    EXPECT_EQ(v.filtered, 1u);
+}
+
+TEST(PortCounters, queries_sent_are_counted_per_port_and_once_per_vlan) {
+    SnoopConfig c;
+    c.querier = true;
+    c.querier_address4[kVlan] = Ipv4Addr{{10, 0, 0, 1}};
+    Harness h(c);  // start-up general queries to the four ports
+    EXPECT_EQ(h.s.vlan_counters().at(kVlan).igmp_queries_sent[3], 1u);
+    for (PortId p : {R, H1, H2, H3}) EXPECT_EQ(h.s.port_counters().at(p).igmp_queries_sent[3], 1u) << p;
+    EXPECT_EQ(h.s.vlan_counters().at(kVlan).mld_queries_sent[2], 1u);
+}
+
+TEST(PortCounters, elections_are_counted_per_vlan) {
+    SnoopConfig c;
+    c.querier = true;
+    c.querier_address4[kVlan] = Ipv4Addr{{10, 0, 0, 5}};
+    Harness h(c);
+    h.rx(R, query(IpFamily::v4, 3), A("10.0.0.1"));  // lower: it wins
+    EXPECT_EQ(h.s.vlan_counters().at(kVlan).elections_lost, 1u);
+    h.advance(256s);  // it went silent: we take over
+    EXPECT_EQ(h.s.vlan_counters().at(kVlan).elections_won, 1u);
+}
+
+TEST(PortCounters, limit_hits_are_counted_on_their_port) {
+    SnoopConfig c;
+    c.max_groups_per_port = 1;
+    Harness h(c);
+    h.rx(H1, v2_report(G));
+    h.rx(H1, v2_report(G2));
+    EXPECT_EQ(h.s.port_counters().at(H1).limit_denied, 1u);
+    EXPECT_EQ(h.s.vlan_counters().at(kVlan).limit_denied, 1u);
+}
+
+}  // namespace
+}  // namespace l2snoop::test
