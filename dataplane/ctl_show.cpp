@@ -167,7 +167,9 @@ json vlan_rows(const ctl::Request& r, const ControlSnapshot& s) {
     json rows = json::array();
     for (const auto& v : s.vlans) {
         if (r.vlan && *r.vlan != v.vid) continue;
+        const auto groups = std::count_if(s.groups.begin(), s.groups.end(), [&](const auto& g) { return g.vid == v.vid; });
         rows.push_back({{"vlan", v.vid},
+                        {"groups", groups},
                         {"members", ports_json(v.members)},
                         {"untagged", ports_json(v.untagged)},
                         {"snooping", v.snooping},

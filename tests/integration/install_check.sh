@@ -12,7 +12,8 @@ prefix=$(meson introspect "$build" --buildoptions | /usr/bin/python3 -c \
 read -r pre etc man <<<"$prefix"
 case $etc in /*) ;; *) etc=$pre/$etc ;; esac
 case $man in /*) ;; *) man=$pre/$man ;; esac
-files=("$pre/bin/l2snoop" "$pre/bin/l2snoopctl" "$pre/lib/systemd/system/l2snoop.service" "$etc/default/l2snoop"
+files=("$pre/bin/l2snoop" "$pre/bin/l2snoopctl" "$pre/bin/l2snoop-exporter" "$pre/lib/systemd/system/l2snoop.service"
+       "$pre/lib/systemd/system/l2snoop-exporter.service" "$etc/default/l2snoop"
        "$etc/l2snoop/l2snoop.ini" "$man/man8/l2snoop.8" "$man/man8/l2snoopctl.8")
 echo "1..$(( ${#files[@]} + 1 ))"
 n=0 failed=0

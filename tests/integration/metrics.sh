@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# TAP, end to end: a real Prometheus server (Debian's) scrapes
+# l2snoop-exporter, which reads a running l2snoop with kernel hosts; what
+# Prometheus stored agrees with `l2snoopctl --json`.
+#   port 0 src, port 1 h1 (member of 239.1.1.1), port 2 h2; VLAN 10; the switch is the querier.
+# Usage: metrics.sh L2SNOOP_BINARY. Needs root.
+set -euo pipefail
+BIN=$1
+[ "$(id -u)" -eq 0 ] || { echo "1..0 # SKIP needs root"; exit 0; }
+here=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/integration/lab.sh
+. "$here/tests/integration/lab.sh"
+
+TAG=l2m$$
+WORK=$(mktemp -d)
+HOSTS=(src h1 h2)
+PIDS=()
+cleanup() {
+  set +e
+  for p in "${PIDS[@]}"; do kill -INT "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  lab_remove_hosts
+  rm -rf "$WORK" "/var/run/dpdk/$TAG"
+}
+trap cleanup EXIT
+lab_hosts
+
+vdevs=() i=0
+for h in "${HOSTS[@]}"; do vdevs+=("--vdev=net_af_packet$i,iface=$TAG-$h"); i=$((i + 1)); done
+"$BIN" -l 0 --no-huge -m 512 --no-pci --file-prefix "$TAG" "${vdevs[@]}" --log-level='*:warning' -- \
+  --port 0:access:10 --port 1:access:10 --port 2:access:10 --querier on --querier-address 10=10.10.0.254 \
+  >"$WORK/switch.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 100); do grep -q '^l2snoop: ready' "$WORK/switch.log" && break; sleep 0.2; done
+grep -q '^l2snoop: ready' "$WORK/switch.log" || { echo "Bail out! the switch did not start"; exit 1; }
+
+in_ns h1 ip addr add 239.1.1.1/32 dev eth0 autojoin
+sleep 1
+in_ns src /usr/bin/python3 -c "
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 4)
+for i in range(100):
+    s.sendto(b'm', ('239.1.1.1', 7000)); time.sleep(0.002)"
+
+# The exporter and Prometheus on ports of their own (unique to this run).
+eport=$((20000 + $$ % 10000)) pport=$((30000 + $$ % 10000))
+/usr/bin/python3 "$here/scripts/l2snoop-exporter" --prefix "$TAG" --listen "127.0.0.1:$eport" &
+PIDS+=($!)
+cat >"$WORK/prometheus.yml" <<EOF
+global: {scrape_interval: 1s, scrape_timeout: 1s}
+scrape_configs:
+  - job_name: l2snoop
+    static_configs: [{targets: ['127.0.0.1:$eport']}]
+EOF
+prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb" \
+  --web.listen-address="127.0.0.1:$pport" --log.level=error >"$WORK/prometheus.log" 2>&1 &
+PIDS+=($!)
+
+ctl() { /usr/bin/python3 "$here/scripts/l2snoopctl" --prefix "$TAG" --json "$@"; }
+field() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+# prom QUERY: the value Prometheus has for an instant query ("" if none).
+prom() {
+  /usr/bin/python3 - "$pport" "$1" <<'PY'
+import json, sys, urllib.parse, urllib.request
+url = "http://127.0.0.1:%s/api/v1/query?query=%s" % (sys.argv[1], urllib.parse.quote(sys.argv[2]))
+try:
+    r = json.load(urllib.request.urlopen(url, timeout=5))["data"]["result"]
+except OSError:
+    r = []
+print(r[0]["value"][1] if r else "")
+PY
+}
+for _ in $(seq 1 60); do [ "$(prom l2snoop_up)" = 1 ] && break; sleep 0.5; done
+
+echo "1..6"
+check "Prometheus scraped the exporter: l2snoop_up is 1" "$(prom l2snoop_up)" 1
+before=$(ctl stats port 1 | field 'd["ports"]["1"]["tx"]')
+sleep 2.5  # two scrapes
+stored=$(prom 'l2snoop_port_sent_frames_total{port="1"}')
+after=$(ctl stats port 1 | field 'd["ports"]["1"]["tx"]')
+check "frames sent on port 1 as stored ($stored) lie between two readings of l2snoopctl ($before, $after)" \
+  "$(/usr/bin/python3 -c "print($before <= float('${stored:-nan}') <= $after and $before >= 100)")" True
+check "groups of VLAN 10 agree with l2snoopctl vlan show" "$(prom 'l2snoop_vlan_groups{vlan="10"}')" \
+  "$(ctl vlan show 10 | field 'd["vlans"][0]["groups"]')"
+check "the switch is VLAN 10's IGMP querier" "$(prom 'l2snoop_querier_self{vlan="10",family="igmp"}')" 1
+reports=$(prom 'l2snoop_port_snooping_messages_total{port="1",kind="igmpv3_reports"}')
+check "h1's IGMPv3 reports are counted on port 1 ($reports)" "$(/usr/bin/python3 -c "print(float('${reports:-0}') >= 1)")" True
+check "the exporter serves OpenMetrics to a client that asks for it" \
+  "$(/usr/bin/python3 -c "
+import urllib.request
+r = urllib.request.urlopen(urllib.request.Request('http://127.0.0.1:$eport/metrics',
+    headers={'Accept': 'application/openmetrics-text; version=1.0.0'}), timeout=5)
+body = r.read().decode()
+print(r.headers['Content-Type'].startswith('application/openmetrics-text') and body.rstrip().endswith('# EOF'))")" True
+exit $failed
