@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Draws scripts/bench.sh's table as an SVG bar chart (no plotting library needed).
+"""Draws scripts/bench.sh's table as an SVG bar chart (matplotlib).
 
     scripts/bench.sh 3 | tee bench.txt
     scripts/plot_bench.py bench.txt docs/bench.svg [--title TEXT]
@@ -10,7 +10,6 @@ each group.
 """
 import argparse
 import sys
-from xml.sax.saxutils import escape
 
 
 def read_table(lines):
@@ -42,50 +41,41 @@ def label(groups):
     return str(groups)
 
 
-def svg(rows, title):
+def svg(rows, title, path):
+    """The chart, drawn by matplotlib (python3-matplotlib), as an SVG with real text."""
+    import matplotlib
+    matplotlib.use("Agg")
+    matplotlib.rcParams["svg.fonttype"] = "none"  # labels stay text: searchable, small
+    matplotlib.rcParams["svg.hashsalt"] = "l2snoop"  # the same table gives the same file
+    import matplotlib.pyplot as plt
+
     series = [("testpmd", "testpmd io", "#9e9e9e"), ("l2snoop", "l2snoop", "#1f77b4")]
     if any("baseline" in r for r in rows):
         series.append(("baseline", "baseline build", "#aec7e8"))
-    top = max(max(r.get(k, 0) for k, _, _ in series) for r in rows)
-    top = (int(top / 10) + 1) * 10
-    bar, gap, left, bottom, height = 18, 26, 60, 70, 300
-    group_w = bar * len(series) + gap
-    note = "numbers above bars: l2snoop / testpmd"
-    legend_w = sum(16 + 7 * len(name) + 20 for _, name, _ in series) + 6 * len(note)
-    width = int(max(left + group_w * len(rows) + 20, left + 7.5 * len(title), left + legend_w + 20))
-    total_h = height + bottom + 50
-    y = lambda v: 40 + height - v / top * height
-    out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="11">'
-           % (width, total_h),
-           '<rect width="100%" height="100%" fill="white"/>',
-           '<text x="%d" y="20" font-size="14">%s</text>' % (left, escape(title))]
-    for t in range(0, top + 1, 10):
-        out.append('<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#e0e0e0"/>' % (left, width - 20, y(t), y(t)))
-        out.append('<text x="%d" y="%.1f" text-anchor="end">%d</text>' % (left - 6, y(t) + 4, t))
-    out.append('<text x="14" y="%d" transform="rotate(-90 14 %d)" text-anchor="middle">Mpps</text>'
-               % (40 + height // 2, 40 + height // 2))
+    width = 0.8 / len(series)
+    fig, ax = plt.subplots(figsize=(max(6.0, 1.3 * len(rows) + 2), 4.2))
+    for j, (key, name, color) in enumerate(series):
+        xs = [i + (j - (len(series) - 1) / 2) * width for i, r in enumerate(rows) if key in r]
+        vs = [r[key] for r in rows if key in r]
+        bars = ax.bar(xs, vs, width * 0.92, label=name, color=color)
+        for i, b in enumerate(bars):
+            b.set_gid("bar-%s-%d" % (key, i))
     for i, r in enumerate(rows):
-        x0 = left + gap / 2 + i * group_w
-        for j, (key, _, color) in enumerate(series):
-            if key not in r:
-                continue
-            v = r[key]
-            out.append('<rect x="%.1f" y="%.1f" width="%d" height="%.1f" fill="%s"><title>%s %.1f Mpps</title></rect>'
-                       % (x0 + j * bar, y(v), bar - 2, 40 + height - y(v), color, key, v))
         ratio = r["l2snoop"] / r["testpmd"] if r["testpmd"] else 0
-        mid = x0 + bar * len(series) / 2
-        out.append('<text x="%.1f" y="%.1f" text-anchor="middle">%.2f</text>'
-                   % (mid, y(max(r.get(k, 0) for k, _, _ in series)) - 6, ratio))
-        out.append('<text x="%.1f" y="%d" text-anchor="middle">%s</text>' % (mid, 40 + height + 16, label(r["groups"]) + (" group" if r["groups"] == 1 else " groups")))
-        out.append('<text x="%.1f" y="%d" text-anchor="middle">fan-out %d</text>' % (mid, 40 + height + 30, r["fanout"]))
-    lx = left
-    for key, name, color in series:
-        out.append('<rect x="%d" y="%d" width="12" height="12" fill="%s"/>' % (lx, total_h - 18, color))
-        out.append('<text x="%d" y="%d">%s</text>' % (lx + 16, total_h - 8, escape(name)))
-        lx += 16 + 7 * len(name) + 20
-    out.append('<text x="%d" y="%d" fill="#555">%s</text>' % (lx, total_h - 8, note))
-    out.append("</svg>")
-    return "\n".join(out) + "\n"
+        ax.annotate("%.2f" % ratio, (i, max(r.get(k, 0) for k, _, _ in series)), textcoords="offset points",
+                    xytext=(0, 4), ha="center", fontsize=9)
+    ax.set_xticks(range(len(rows)))
+    ax.set_xticklabels(["%s %s\nfan-out %d" % (label(r["groups"]), "group" if r["groups"] == 1 else "groups",
+                                                 r["fanout"]) for r in rows], fontsize=9)
+    ax.set_ylabel("Mpps")
+    ax.set_title(title, fontsize=11)
+    ax.grid(axis="y", color="#e0e0e0")
+    ax.set_axisbelow(True)
+    ax.margins(y=0.12)
+    ax.legend(title="numbers above bars: l2snoop / testpmd", title_fontsize=8, fontsize=8, loc="upper right")
+    fig.tight_layout()
+    fig.savefig(path, format="svg", metadata={"Date": None})
+    plt.close(fig)
 
 
 def main():
@@ -98,8 +88,7 @@ def main():
         lines = sys.stdin.readlines() if a.table == "-" else open(a.table).readlines()
     except OSError as e:
         raise SystemExit("plot_bench.py: %s" % e)
-    with open(a.svg, "w") as f:
-        f.write(svg(read_table(lines), a.title))
+    svg(read_table(lines), a.title, a.svg)
 
 
 if __name__ == "__main__":

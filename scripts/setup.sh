@@ -14,6 +14,7 @@ PACKAGES=(
   nlohmann-json3-dev                            # the control channel's JSON
   libsystemd-dev scdoc                          # sd_notify; man pages
   prometheus python3-prometheus-client          # the metrics exporter and its end-to-end test
+  python3-matplotlib                            # benchmark plots
   libgtest-dev libgmock-dev googletest catch2
   python3 python3-scapy tshark tcpdump iproute2 # peers and test hosts
 )
