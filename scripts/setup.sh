@@ -15,6 +15,7 @@ PACKAGES=(
   libsystemd-dev scdoc                          # sd_notify; man pages
   prometheus python3-prometheus-client          # the metrics exporter and its end-to-end test
   python3-matplotlib                            # benchmark plots
+  chromium                                      # the status page's end-to-end test
   libgtest-dev libgmock-dev googletest catch2
   python3 python3-scapy tshark tcpdump iproute2 # peers and test hosts
 )

@@ -14,7 +14,7 @@ case $etc in /*) ;; *) etc=$pre/$etc ;; esac
 case $man in /*) ;; *) man=$pre/$man ;; esac
 files=("$pre/bin/l2snoop" "$pre/bin/l2snoopctl" "$pre/bin/l2snoop-exporter" "$pre/lib/systemd/system/l2snoop.service"
        "$pre/lib/systemd/system/l2snoop-exporter.service" "$etc/default/l2snoop"
-       "$etc/l2snoop/l2snoop.ini" "$man/man8/l2snoop.8" "$man/man8/l2snoopctl.8")
+       "$etc/l2snoop/l2snoop.ini" "$man/man8/l2snoop.8" "$man/man8/l2snoopctl.8" "$pre/share/l2snoop/status.html")
 echo "1..$(( ${#files[@]} + 1 ))"
 n=0 failed=0
 for f in "${files[@]}"; do

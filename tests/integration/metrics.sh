@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # TAP, end to end: a real Prometheus server (Debian's) scrapes
 # l2snoop-exporter, which reads a running l2snoop with kernel hosts; what
-# Prometheus stored agrees with `l2snoopctl --json`.
+# Prometheus stored agrees with `l2snoopctl --json`. Then headless Chromium
+# loads the exporter's status page: its numbers agree too (a screenshot is
+# left in $L2SNOOP_ARTIFACTS, default the work directory, removed).
 #   port 0 src, port 1 h1 (member of 239.1.1.1), port 2 h2; VLAN 10; the switch is the querier.
 # Usage: metrics.sh L2SNOOP_BINARY. Needs root.
 set -euo pipefail
@@ -72,7 +74,7 @@ PY
 }
 for _ in $(seq 1 60); do [ "$(prom l2snoop_up)" = 1 ] && break; sleep 0.5; done
 
-echo "1..6"
+echo "1..11"
 check "Prometheus scraped the exporter: l2snoop_up is 1" "$(prom l2snoop_up)" 1
 before=$(ctl stats port 1 | field 'd["ports"]["1"]["tx"]')
 sleep 2.5  # two scrapes
@@ -92,4 +94,27 @@ r = urllib.request.urlopen(urllib.request.Request('http://127.0.0.1:$eport/metri
     headers={'Accept': 'application/openmetrics-text; version=1.0.0'}), timeout=5)
 body = r.read().decode()
 print(r.headers['Content-Type'].startswith('application/openmetrics-text') and body.rstrip().endswith('# EOF'))")" True
+
+# The status page, as a browser renders it after its scripts ran.
+page() {
+  chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --user-data-dir="$WORK/chromium" \
+    --virtual-time-budget=6000 "$@" "http://127.0.0.1:$eport/" 2>/dev/null
+}
+# k KEY: the text of the page's element with data-k=KEY
+k() { /usr/bin/python3 -c "
+import re, sys
+m = re.search(r'data-k=\"%s\"[^>]*>([^<]*)<' % re.escape(sys.argv[1]), open('$WORK/dom.html').read())
+print(m.group(1) if m else '')" "$1"; }
+rx_before=$(ctl stats port 1 | field 'd["ports"]["1"]["rx"]')
+page --dump-dom >"$WORK/dom.html"
+rx_after=$(ctl stats port 1 | field 'd["ports"]["1"]["rx"]')
+check "the status page shows port 1's link as up" "$(k port.1.link)" up
+check "its frames received on port 1 ($(k port.1.rx)) lie between two readings of l2snoopctl ($rx_before, $rx_after)" \
+  "$(/usr/bin/python3 -c "print($rx_before <= int('$(k port.1.rx)' or -1) <= $rx_after)")" True
+check "its groups of VLAN 10 agree with l2snoopctl" "$(k vlan.10.groups)" "$(ctl vlan show 10 | field 'd["vlans"][0]["groups"]')"
+check "its membership count agrees with l2snoopctl mdb show" "$(k mdb.total)" "$(ctl mdb show | field 'd["total"]')"
+shots=${L2SNOOP_ARTIFACTS:-$WORK}
+page --screenshot="$shots/l2snoop-status.png" --window-size=1280,1100 >/dev/null
+check "a screenshot of the page is a PNG ($shots/l2snoop-status.png)" \
+  "$(head -c 8 "$shots/l2snoop-status.png" 2>/dev/null | od -An -c | tr -d ' \n')" '211PNG\r\n032\n'
 exit $failed
