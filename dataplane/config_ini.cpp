@@ -48,6 +48,7 @@ std::string to_ini(const Config& c) {
     line("snooping", on_off(c.snooping));
     for (const auto& [v, on] : c.vlan_snooping) line("vlan-snooping", num(v) + "=" + on_off(on));
     line("querier", on_off(sn.querier));
+    for (const auto& [v, on] : sn.vlan_querier) line("vlan-querier", num(v) + "=" + on_off(on));
     for (const auto& [v, a] : sn.querier_address4) line("querier-address", num(v) + "=" + a.to_string());
     for (const auto& [v, a] : sn.querier_address6) line("querier-address", num(v) + "=" + a.to_string());
     line("igmp-version", num(sn.igmp_version));

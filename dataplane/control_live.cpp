@@ -25,7 +25,7 @@ std::set<std::string> lines_of(const std::string& text) {
 }
 
 // What only a restart changes: the ports' VLANs, table and pool sizes,
-// queues, the querier. The options that differ between `a` and `b`; with
+// queues, the control socket's group. The options that differ between `a` and `b`; with
 // `into`, their values are copied from `b` into it instead.
 std::string restart_only(const Config& a, const Config& b, Config* into = nullptr) {
     std::string names;
@@ -33,11 +33,6 @@ std::string restart_only(const Config& a, const Config& b, Config* into = nullpt
         if (a.*field == b.*field) return;
         names += std::string(names.empty() ? "" : ", ") + "--" + opt;
         if (into) into->*field = b.*field;
-    };
-    const auto same_snoop = [&](auto SnoopConfig::*field, const char* opt) {
-        if (a.snoop.*field == b.snoop.*field) return;
-        names += std::string(names.empty() ? "" : ", ") + "--" + opt;
-        if (into) into->snoop.*field = b.snoop.*field;
     };
     same(&Config::ports, "port");
     same(&Config::mdb_size, "mdb-size");
@@ -54,12 +49,6 @@ std::string restart_only(const Config& a, const Config& b, Config* into = nullpt
     same(&Config::tx_queues, "tx-queues");
     same(&Config::queue_map, "queue-map");
     same(&Config::control_group, "control-group");
-    same_snoop(&SnoopConfig::querier, "querier");
-    same_snoop(&SnoopConfig::querier_address4, "querier-address");
-    same_snoop(&SnoopConfig::querier_address6, "querier-address");
-    same_snoop(&SnoopConfig::igmp_version, "igmp-version");
-    same_snoop(&SnoopConfig::mld_version, "mld-version");
-    same_snoop(&SnoopConfig::no_querier_policy, "no-querier-policy");
     return names;
 }
 
@@ -104,6 +93,10 @@ void ControlPlane::reload() {
 bool ControlPlane::reconfigure(const Config& next, std::vector<std::string>& changed, std::string& error) {
     if (const std::string fixed = restart_only(next, live_); !fixed.empty()) {
         error = "only a restart changes " + fixed;
+        return false;
+    }
+    if (const auto problems = validate(next.snoop); !problems.empty()) {
+        error = problems.front();
         return false;
     }
     if (const std::string bad = check_against_ports(next, ports_.ids()); !bad.empty()) {
@@ -258,6 +251,11 @@ nlohmann::json ControlPlane::execute(const ctl::Request& r) {
         case Verb::vlan_set:
             if (!vlan_ok(*r.vlan)) break;
             if (r.option == Option::snooping) next.vlan_snooping[*r.vlan] = r.on;
+            if (r.option == Option::querier) {
+                next.snoop.vlan_querier[*r.vlan] = r.on;
+                if (r.address && r.address->is_v4()) next.snoop.querier_address4[*r.vlan] = r.address->v4();
+                if (r.address && !r.address->is_v4()) next.snoop.querier_address6[*r.vlan] = r.address->v6();
+            }
             if (r.option == Option::unregistered) next.vlan_unregistered[*r.vlan] = r.policy;
             break;
         case Verb::fdb_add:

@@ -30,7 +30,7 @@ const std::array<Shape, 19>& shapes() {
         {Verb::port_show, "port show", {}, {"port"}},
         {Verb::port_set, "port set", {"port", "option", "on"}, {}},
         {Verb::vlan_show, "vlan show", {}, {"vlan"}},
-        {Verb::vlan_set, "vlan set", {"vlan", "option"}, {"on", "policy"}},
+        {Verb::vlan_set, "vlan set", {"vlan", "option"}, {"on", "policy", "address"}},
         {Verb::fdb_show, "fdb show", {}, {"vlan", "port", "offset", "limit"}},
         {Verb::fdb_add, "fdb add", {"vlan", "mac", "port"}, {}},
         {Verb::fdb_del, "fdb del", {"vlan", "mac"}, {}},
@@ -84,8 +84,9 @@ Option option_field(const json& v, Verb verb) {
         throw Refused{"'option': '" + s + "' is not fast-leave, router-learning or flood"};
     }
     if (s == "snooping") return Option::snooping;
+    if (s == "querier") return Option::querier;
     if (s == "unregistered") return Option::unregistered;
-    throw Refused{"'option': '" + s + "' is not snooping or unregistered"};
+    throw Refused{"'option': '" + s + "' is not snooping, querier or unregistered"};
 }
 
 void field(Request& r, const std::string& key, const json& v) {
@@ -118,6 +119,9 @@ void field(Request& r, const std::string& key, const json& v) {
         const auto p = names_of(UnregisteredPolicy{}).parse(s);
         if (!p) throw Refused{"'policy': '" + s + "' is not " + names_of(UnregisteredPolicy{}).alternatives()};
         r.policy = *p;
+    } else if (key == "address") {
+        r.address = ip_field(v, key);
+        if (r.address->is_multicast()) throw Refused{"'address': " + r.address->to_string() + " is not unicast"};
     } else if (key == "path") {
         r.path = string_field(v, key);
         if (r.path.empty() || r.path.front() != '/') throw Refused{"'path' must be an absolute path"};
@@ -182,7 +186,9 @@ std::variant<Request, std::string> parse_request(std::string_view line) {
         for (std::string_view k : shape->required)
             if (!j.contains(std::string(k))) throw Refused{"missing '" + std::string(k) + "'"};
         if (r.verb == Verb::vlan_set) {
-            if (r.option == Option::snooping && !j.contains("on")) throw Refused{"snooping needs 'on'"};
+            if ((r.option == Option::snooping || r.option == Option::querier) && !j.contains("on"))
+                throw Refused{"snooping and querier need 'on'"};
+            if (j.contains("address") && r.option != Option::querier) throw Refused{"only querier takes 'address'"};
             if (r.option == Option::unregistered && !j.contains("policy")) throw Refused{"unregistered needs 'policy'"};
         }
         if (r.source && r.group && r.source->family() != r.group->family())

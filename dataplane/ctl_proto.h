@@ -33,7 +33,7 @@ enum class Verb : std::uint8_t {
 };
 
 // `port set P OPTION on|off`, `vlan set VID OPTION ...`.
-enum class Option : std::uint8_t { none, fast_leave, router_learning, flood, snooping, unregistered };
+enum class Option : std::uint8_t { none, fast_leave, router_learning, flood, snooping, querier, unregistered };
 
 struct Request {
     Verb verb{};
@@ -44,7 +44,8 @@ struct Request {
     std::optional<IpAddr> source;    // mdb add/del: (S,G)
     std::optional<MacAddr> mac;      // fdb
     Option option = Option::none;    // port set / vlan set
-    bool on = false;                 // port set / vlan set snooping
+    bool on = false;                 // port set / vlan set snooping|querier
+    std::optional<IpAddr> address;   // vlan set querier: our querier address
     UnregisteredPolicy policy{};     // vlan set unregistered
     std::string path;                // config save
     std::size_t offset = 0, limit = 0;  // shows: rows [offset, offset + limit); limit 0: all

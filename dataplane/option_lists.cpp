@@ -130,6 +130,12 @@ void apply_lists(const po::variables_map& vm, Config& c) {
         if (!on) throw Bad{"--vlan-snooping: '" + s + "' is not VID=on|off"};
         c.vlan_snooping[vid(kv[0], "vlan-snooping")] = *on;
     }
+    for (const auto& s : list("vlan-querier")) {
+        const auto kv = split(s, '=');
+        const std::optional<bool> on = kv.size() == 2 ? parse_on_off(kv[1]) : std::nullopt;
+        if (!on) throw Bad{"--vlan-querier: '" + s + "' is not VID=on|off"};
+        c.snoop.vlan_querier[vid(kv[0], "vlan-querier")] = *on;
+    }
     for (const auto& s : list("querier-address")) {
         const auto eq = s.find('=');
         const std::optional<IpAddr> a = eq == std::string::npos ? std::nullopt : IpAddr::parse(s.substr(eq + 1));
@@ -265,6 +271,8 @@ std::string check_against_ports(const Config& c, const std::vector<PortId>& port
     };
     for (const auto& [v, on] : c.vlan_snooping)
         if (!carried(v)) return no_vlan("vlan-snooping", v);
+    for (const auto& [v, on] : c.snoop.vlan_querier)
+        if (!carried(v)) return no_vlan("vlan-querier", v);
     for (const auto& [v, a] : c.snoop.querier_address4)
         if (!carried(v)) return no_vlan("querier-address", v);
     for (const auto& [v, a] : c.snoop.querier_address6)

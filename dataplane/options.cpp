@@ -126,6 +126,7 @@ private:
         number<unsigned>("igmp-version", sn.igmp_version, 2, 3, "2|3: version of the queries we send");
         number<unsigned>("mld-version", sn.mld_version, 1, 2, "1|2: version of the queries we send");
         on_off("querier", sn.querier, "on|off: act as querier (elected by lowest address)");
+        many("vlan-querier", "VID=on|off: --querier for one VLAN");
         many("querier-address", "VID=IPv4 or VID=IPv6 link-local (default 0.0.0.0 / the switch's EUI-64 link-local)");
         choice("no-querier-policy", sn.no_querier_policy, "snoop|flood: with no querier heard, keep snooping or flood");
         number<unsigned>("robustness", t.robustness, 1, 7, "robustness variable");

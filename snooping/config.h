@@ -75,6 +75,7 @@ struct Timers {
 struct SnoopConfig {
     Timers timers;
     bool querier = false;
+    std::map<VlanId, bool> vlan_querier;  // per VLAN, over `querier` (--vlan-querier, `vlan set VID querier`)
     // Per VLAN querier source addresses; a VLAN without one uses 0.0.0.0 / ::
     // (a proxy querier that never takes part in the election, RFC 4541 §2.1.1-4).
     std::map<VlanId, Ipv4Addr> querier_address4;
@@ -109,6 +110,10 @@ struct SnoopConfig {
     std::uint32_t max_records_per_report = 256;
     std::uint32_t max_sources_per_record = 512;
     friend bool operator==(const SnoopConfig&, const SnoopConfig&) = default;
+    bool querier_in(VlanId v) const {
+        const auto it = vlan_querier.find(v);
+        return it == vlan_querier.end() ? querier : it->second;
+    }
 };
 
 // A per-VLAN switch (--flood-link-scope6 VID, --flood-solicited-node6 VID): on for `vid`?

@@ -96,14 +96,8 @@ void Snooper::add_vlan(VlanId vid, PortSet members, bool snooping, Time now, Act
     v.snooping = snooping;
     for (IpFamily f : {IpFamily::v4, IpFamily::v6}) {
         FamilyState& fs = v.fam(f);
-        if (f == IpFamily::v4) {
-            auto a = cfg_.querier_address4.find(vid);
-            fs.address = a != cfg_.querier_address4.end() ? IpAddr(a->second) : unspecified(f);
-        } else {
-            auto a = cfg_.querier_address6.find(vid);
-            fs.address = IpAddr(a != cfg_.querier_address6.end() ? a->second : default_querier6_);
-        }
-        fs.is_querier = cfg_.querier && snooping;
+        fs.address = querier_address(vid, f);
+        fs.is_querier = cfg_.querier_in(vid) && snooping;
         fs.querier_present = fs.is_querier;  // no change to report at start-up
         // Startup queries rebuild membership quickly after a restart (RFC 3376 §8.6-7).
         fs.startup_left = fs.is_querier ? timers(fs).startup_query_count : 0;
@@ -155,7 +149,42 @@ void Snooper::set_port_up(PortId port, bool up, Time now, Actions& out) {
 void Snooper::reconfigure(SnoopConfig next, Time now, Actions& out) {
     cfg_ = std::move(next);
     for (auto& [vid, v] : vlans_)
-        for (IpFamily f : {IpFamily::v4, IpFamily::v6}) publish_routers(vid, f, now, out);
+        for (IpFamily f : {IpFamily::v4, IpFamily::v6}) {
+            FamilyState& fs = v.fam(f);
+            fs.address = querier_address(vid, f);
+            set_querier(vid, v, f, cfg_.querier_in(vid) && v.snooping, now, out);
+            if (cfg_.no_querier_policy != NoQuerierPolicy::flood && fs.flooding) {
+                fs.flooding = false;  // the old policy's flood ends with it
+                out.flood.push_back({vid, f, false});
+            }
+            publish_routers(vid, f, now, out);
+            update_flood(vid, f, now, out);
+        }
+}
+
+IpAddr Snooper::querier_address(VlanId vid, IpFamily f) const {
+    if (f == IpFamily::v4) {
+        const auto a = cfg_.querier_address4.find(vid);
+        return a != cfg_.querier_address4.end() ? IpAddr(a->second) : unspecified(f);
+    }
+    const auto a = cfg_.querier_address6.find(vid);
+    return IpAddr(a != cfg_.querier_address6.end() ? a->second : default_querier6_);
+}
+
+void Snooper::set_querier(VlanId vid, Vlan& v, IpFamily f, bool on, Time now, Actions&) {
+    FamilyState& fs = v.fam(f);
+    if (!on) {
+        fs.is_querier = false;
+        fs.startup_left = 0;
+        return;
+    }
+    // A querier turned on takes the role unless another is heard (the
+    // election then runs on its next query); it starts as at start-up.
+    if (fs.is_querier || running(fs.other_querier_until, now)) return;
+    fs.is_querier = true;
+    fs.startup_left = timers(fs).startup_query_count;
+    fs.next_query = now;
+    schedule(now, TimerKind::vlan, vid);
 }
 
 bool Snooper::set_vlan_snooping(VlanId vid, bool on, Time now, Actions& out) {
@@ -340,7 +369,7 @@ void Snooper::on_query(PortId port, VlanId vid, const Message& m, const IpAddr& 
         // We take part only as a querier candidate (--querier on, with an
         // address): otherwise the elected querier is the lowest heard, whatever
         // our own (MLD's is always our link-local). A 0.0.0.0 / :: address never competes.
-        const bool candidate = cfg_.querier && v.snooping && !fs.address.is_unspecified();
+        const bool candidate = cfg_.querier_in(vid) && v.snooping && !fs.address.is_unspecified();
         const bool they_win = !candidate || src < fs.address;
         if (they_win) {
             if (fs.is_querier) {
@@ -484,7 +513,7 @@ void Snooper::run_vlan_timers(VlanId vid, Time now, Actions& out) {
             fs.other_querier = unspecified(f);
             fs.adopted_qrv = 0;
             fs.adopted_qi = Duration{0};
-            if (cfg_.querier && v.snooping) {
+            if (cfg_.querier_in(vid) && v.snooping) {
                 fs.is_querier = true;
                 fs.next_query = now;
                 ++counters_.elections_won;

@@ -326,6 +326,10 @@ private:
     // `ports` is not empty; null when there is nothing to do.
     Group* static_target(VlanId vid, const IpAddr& group, PortSet ports);
     void publish_routers(VlanId vid, IpFamily f, Time now, Actions& out);
+    // Our querier address in `vid` as configured (0.0.0.0; for MLD our EUI-64 link-local).
+    IpAddr querier_address(VlanId vid, IpFamily f) const;
+    // Our querier role in `vid`/`f` as configured now (reconfigure, add_vlan).
+    void set_querier(VlanId vid, Vlan& v, IpFamily f, bool on, Time now, Actions& out);
     void update_flood(VlanId vid, IpFamily f, Time now, Actions& out);
     void run_vlan_timers(VlanId vid, Time now, Actions& out);
     void send_general_query(VlanId vid, IpFamily f, PortSet ports, Time now, Actions& out);

@@ -224,6 +224,25 @@ TEST_F(LiveControl, stats_count_per_port_and_per_vlan_with_rejections_by_reason)
     EXPECT_EQ(vlan["vlans"]["1"]["snooping"]["elections_won"], 0);
 }
 
+TEST_F(LiveControl, vlan_set_querier_on_sends_queries_from_the_address_given) {
+    drain_all();
+    const json r = call(R"({"cmd":"vlan set","vlan":1,"option":"querier","on":true,"address":"192.0.2.9"})");
+    ASSERT_TRUE(r["ok"]) << r;
+    sw_->control_iteration();  // the timers run: startup queries
+    work();
+    const auto got = take(1);
+    ASSERT_FALSE(got.empty()) << "a general query on port 1";
+    Message m;
+    const std::size_t ihl = 4 * (got[0][14] & 0x0f);
+    ASSERT_EQ(decode(IpFamily::v4, std::span(got[0]).subspan(14 + ihl), {*IpAddr::parse("192.0.2.9"),
+              *IpAddr::parse("224.0.0.1"), 1, true}, m), DecodeError::none);
+    EXPECT_TRUE(m.is_general_query());
+    EXPECT_EQ(IpAddr(Ipv4Addr{{got[0][26], got[0][27], got[0][28], got[0][29]}}), *IpAddr::parse("192.0.2.9"));
+    const json q = call(R"({"cmd":"querier show"})");
+    EXPECT_EQ(q["queriers"][0]["querier"], "192.0.2.9");
+    EXPECT_EQ(q["queriers"][0]["self"], true);
+}
+
 // 65,536 memberships, listed completely; pages add up to the whole.
 class Dump : public RingSwitch {};
 

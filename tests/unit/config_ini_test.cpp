@@ -15,7 +15,7 @@ namespace {
 // Every option set away from its default.
 const std::vector<std::string> kEveryOption = {
     "--port", "0:trunk:10,20:native=30", "--port", "1:access:10", "--port", "2:access:20", "--port", "3:access:10",
-    "--snooping", "off", "--vlan-snooping", "10=on", "--querier", "on", "--querier-address", "10=192.0.2.1",
+    "--snooping", "off", "--vlan-snooping", "10=on", "--querier", "on", "--vlan-querier", "20=off", "--querier-address", "10=192.0.2.1",
     "--querier-address", "20=fe80::1", "--igmp-version", "2", "--mld-version", "1", "--no-querier-policy", "flood",
     "--robustness", "3", "--query-interval", "60s", "--query-response-interval", "1500ms", "--membership-interval", "200s",
     "--other-querier-interval", "190s", "--last-member-query-interval", "250ms", "--last-member-query-count", "3",

@@ -50,6 +50,9 @@ TEST(CtlProto, port_and_vlan_settings) {
     EXPECT_EQ(v.option, ctl::Option::unregistered);
     EXPECT_EQ(v.policy, UnregisteredPolicy::drop);
     EXPECT_EQ(ok(R"({"cmd":"vlan set","vlan":20,"option":"snooping","on":false})").option, ctl::Option::snooping);
+    const Request q = ok(R"({"cmd":"vlan set","vlan":20,"option":"querier","on":true,"address":"fe80::9"})");
+    EXPECT_EQ(q.option, ctl::Option::querier);
+    EXPECT_EQ(q.address->to_string(), "fe80::9");
 }
 
 TEST(CtlProto, fdb_verbs_take_a_unicast_mac) {
@@ -91,6 +94,10 @@ INSTANTIATE_TEST_SUITE_P(
                       Bad{R"({"cmd":"vlan set","vlan":10,"option":"unregistered"})", "needs 'policy'"},
                       Bad{R"({"cmd":"vlan set","vlan":10,"option":"unregistered","policy":"all"})", "'policy'"},
                       Bad{R"({"cmd":"fdb add","vlan":10,"mac":"01:00:5e:00:00:01","port":1})", "unicast MAC"},
+                      Bad{R"({"cmd":"vlan set","vlan":10,"option":"querier"})", "need 'on'"},
+                      Bad{R"({"cmd":"vlan set","vlan":10,"option":"querier","on":true,"address":"239.1.1.1"})", "not unicast"},
+                      Bad{R"({"cmd":"vlan set","vlan":10,"option":"snooping","on":true,"address":"10.0.0.1"})",
+                          "only querier takes 'address'"},
                       Bad{R"({"cmd":"config save","path":"relative.ini"})", "absolute path"},
                       Bad{R"({"cmd":"router show","vlan":10})", "unknown field 'vlan'"}));
 

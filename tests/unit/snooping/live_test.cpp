@@ -171,3 +171,83 @@ TEST(PortCounters, limit_hits_are_counted_on_their_port) {
 
 }  // namespace
 }  // namespace l2snoop::test
+
+namespace l2snoop::test {
+namespace {
+
+// ---- the querier, live ----
+
+std::size_t general_queries_sent(Harness& h, IpFamily f) {
+    std::size_t n = 0;
+    for (const auto& s : h.take_sent()) n += s.msg.type == MessageType::query && s.msg.family == f && s.msg.group.is_unspecified();
+    return n;
+}
+
+TEST(LiveQuerier, turned_on_in_a_vlan_it_queries_at_once) {
+    Harness h;  // --querier off
+    h.take_sent();
+    SnoopConfig c = h.s.config();
+    c.vlan_querier[kVlan] = true;
+    c.querier_address4[kVlan] = Ipv4Addr{{10, 0, 0, 9}};
+    h.reconfigure(c);
+    h.run_timers();
+    EXPECT_EQ(general_queries_sent(h, IpFamily::v4), 1u);
+    EXPECT_TRUE(h.s.queriers(h.now)[0].we_are_querier);
+    EXPECT_EQ(h.s.queriers(h.now)[0].querier, A("10.0.0.9"));
+}
+
+TEST(LiveQuerier, turned_on_while_another_querier_is_heard_it_waits_for_the_election) {
+    Harness h;
+    h.rx(R, query(IpFamily::v4, 3), A("10.0.0.1"));
+    h.take_sent();
+    SnoopConfig c = h.s.config();
+    c.vlan_querier[kVlan] = true;
+    c.querier_address4[kVlan] = Ipv4Addr{{10, 0, 0, 9}};
+    h.reconfigure(c);
+    h.run_timers();
+    EXPECT_EQ(general_queries_sent(h, IpFamily::v4), 0u) << "10.0.0.1 is lower and present";
+    h.advance(256s);  // it goes silent: we take over
+    EXPECT_TRUE(h.s.queriers(h.now)[0].we_are_querier);
+}
+
+TEST(LiveQuerier, turned_off_it_stops_querying_and_the_vlan_is_said_to_have_none) {
+    SnoopConfig c;
+    c.querier = true;
+    Harness h(c);
+    h.take_sent();
+    c.querier = false;
+    h.reconfigure(c);
+    h.advance(300s);
+    EXPECT_EQ(general_queries_sent(h, IpFamily::v4), 0u);
+    EXPECT_FALSE(h.s.queriers(h.now)[0].querier_present);
+    ASSERT_FALSE(h.querier_log.empty());
+    EXPECT_FALSE(h.querier_log.back().present) << "the querier-lost warning";
+}
+
+TEST(LiveQuerier, a_new_address_is_used_by_the_next_query) {
+    SnoopConfig c;
+    c.querier = true;
+    c.querier_address4[kVlan] = Ipv4Addr{{10, 0, 0, 9}};
+    Harness h(c);
+    h.take_sent();
+    c.querier_address4[kVlan] = Ipv4Addr{{10, 0, 0, 7}};
+    h.reconfigure(c);
+    h.advance(126s);
+    bool seen = false;
+    for (const auto& s : h.take_sent())
+        if (s.msg.type == MessageType::query && s.msg.family == IpFamily::v4) seen = s.src == A("10.0.0.7");
+    EXPECT_TRUE(seen);
+}
+
+TEST(LiveQuerier, no_querier_policy_snoop_ends_the_flood_flood_started) {
+    SnoopConfig c;
+    c.no_querier_policy = NoQuerierPolicy::flood;
+    Harness h(c);
+    EXPECT_TRUE(h.flooding[IpFamily::v4]) << "no querier: flooding";
+    c.no_querier_policy = NoQuerierPolicy::snoop;
+    h.reconfigure(c);
+    EXPECT_FALSE(h.flooding[IpFamily::v4]);
+}
+
+}  // namespace
+}  // namespace l2snoop::test
