@@ -179,18 +179,24 @@ namespace {
 
 std::size_t general_queries_sent(Harness& h, IpFamily f) {
     std::size_t n = 0;
-    for (const auto& s : h.take_sent()) n += s.msg.type == MessageType::query && s.msg.family == f && s.msg.group.is_unspecified();
+    for (const auto& s : h.take_sent())
+        n += s.msg.type == MessageType::query && s.msg.family == f && s.msg.group.is_unspecified();
     return n;
 }
 
-TEST(LiveQuerier, turned_on_in_a_vlan_it_queries_at_once) {
-    Harness h;  // --querier off
+// `vlan set 10 querier on address 10.0.0.9` on a switch started with --querier off.
+void turn_querier_on(Harness& h) {
     h.take_sent();
     SnoopConfig c = h.s.config();
     c.vlan_querier[kVlan] = true;
     c.querier_address4[kVlan] = Ipv4Addr{{10, 0, 0, 9}};
     h.reconfigure(c);
     h.run_timers();
+}
+
+TEST(LiveQuerier, turned_on_in_a_vlan_it_queries_at_once) {
+    Harness h;
+    turn_querier_on(h);
     EXPECT_EQ(general_queries_sent(h, IpFamily::v4), 1u);
     EXPECT_TRUE(h.s.queriers(h.now)[0].we_are_querier);
     EXPECT_EQ(h.s.queriers(h.now)[0].querier, A("10.0.0.9"));
@@ -199,12 +205,7 @@ TEST(LiveQuerier, turned_on_in_a_vlan_it_queries_at_once) {
 TEST(LiveQuerier, turned_on_while_another_querier_is_heard_it_waits_for_the_election) {
     Harness h;
     h.rx(R, query(IpFamily::v4, 3), A("10.0.0.1"));
-    h.take_sent();
-    SnoopConfig c = h.s.config();
-    c.vlan_querier[kVlan] = true;
-    c.querier_address4[kVlan] = Ipv4Addr{{10, 0, 0, 9}};
-    h.reconfigure(c);
-    h.run_timers();
+    turn_querier_on(h);
     EXPECT_EQ(general_queries_sent(h, IpFamily::v4), 0u) << "10.0.0.1 is lower and present";
     h.advance(256s);  // it goes silent: we take over
     EXPECT_TRUE(h.s.queriers(h.now)[0].we_are_querier);
