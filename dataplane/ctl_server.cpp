@@ -97,8 +97,10 @@ void ControlServer::loop() {
         fds.clear();
         fds.push_back({listen_fd_, POLLIN, 0});
         fds.push_back({wake_fd_, POLLIN, 0});
-        for (const auto& [fd, c] : clients_)
-            fds.push_back({fd, static_cast<short>((c.busy ? 0 : POLLIN) | (c.out.empty() ? 0 : POLLOUT)), 0});
+        for (const auto& [fd, c] : clients_) {
+            if (c.eof && c.out.empty()) continue;  // waiting for a change's reply (POLLHUP would spin)
+            fds.push_back({fd, static_cast<short>((c.busy || c.eof ? 0 : POLLIN) | (c.out.empty() ? 0 : POLLOUT)), 0});
+        }
         if (::poll(fds.data(), fds.size(), 1000) < 0 && errno != EINTR) break;
         if (fds[1].revents & POLLIN) {
             std::uint64_t n;
@@ -119,16 +121,21 @@ void ControlServer::loop() {
                     c.out.erase(0, static_cast<std::size_t>(n));
                     c.since = std::chrono::steady_clock::now();
                     if (c.out.empty()) next_request(c);  // requests pipelined behind this reply
+                    if (c.out.empty() && c.eof && !c.busy) {
+                        close_client(c.fd);
+                        continue;
+                    }
                 }
             }
-            if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) read_client(c);
+            if (!c.eof && (fds[i].revents & (POLLIN | POLLHUP | POLLERR))) read_client(c);
         }
         if (fds[0].revents & POLLIN) accept_client();
         // Clients that stall a request or a reply go; an idle connection may stay.
         const auto now = std::chrono::steady_clock::now();
         std::vector<int> late;
         for (const auto& [fd, c] : clients_)
-            if (!c.busy && (!c.in.empty() || !c.out.empty()) && now - c.since > kClientTimeout) late.push_back(fd);
+            if (!c.busy && (!c.in.empty() || !c.out.empty() || c.eof) && now - c.since > kClientTimeout)
+                late.push_back(fd);
         for (int fd : late) close_client(fd);
     }
 }
@@ -150,7 +157,12 @@ void ControlServer::accept_client() {
 void ControlServer::read_client(Client& c) {
     char buf[16384];
     const ssize_t n = ::recv(c.fd, buf, sizeof buf, MSG_DONTWAIT);
-    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+    if (n == 0 && (c.busy || !c.out.empty() || c.in.find('\n') != std::string::npos)) {
+        c.eof = true;  // half-closed after its request (`nc -N`): the reply still goes out
+        next_request(c);
+        return;
+    }
+    if (n <= 0 && (n == 0 || (errno != EAGAIN && errno != EINTR))) {
         close_client(c.fd);  // gone; a change in flight is still applied, its reply dropped
         return;
     }

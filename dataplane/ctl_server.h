@@ -52,6 +52,7 @@ private:
         int fd = -1;
         std::string in, out;
         bool busy = false;  // a change is with the control thread
+        bool eof = false;   // the client sent all it will (half-closed): reply, then close
         std::chrono::steady_clock::time_point since;  // start of the unfinished request or reply
         std::uint64_t serial = 0;
     };

@@ -81,7 +81,7 @@ for i in range(100):
 PY
   wait "${pids[@]}" || true
 }
-echo "1..19"
+echo "1..20"
 
 start "$WORK/base.ini"
 in_ns h1 ip addr add 239.1.1.1/32 dev eth0 autojoin
@@ -178,6 +178,22 @@ print("%s/%s" % ("served" if ok and fast else "blocked", "dropped" if closed els
 PY
 )
 check "a client that never finishes its request blocks nobody and is dropped" "$hung" served/dropped
+halfclosed=$(/usr/bin/python3 - "/var/run/dpdk/$TAG/l2snoop.ctl" <<'PY'
+import json, socket, sys
+def ask(req):  # like `nc -N`: write the request, shut the write side, read the reply
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); s.settimeout(5); s.connect(sys.argv[1])
+    s.sendall((json.dumps(req) + "\n").encode()); s.shutdown(socket.SHUT_WR)
+    buf = b""
+    while True:
+        c = s.recv(65536)
+        if not c: break
+        buf += c
+    return json.loads(buf)
+print("%s/%s" % (ask({"cmd": "vlan show"})["ok"], ask({"cmd": "vlan set", "vlan": 10, "option": "unregistered",
+                                                      "policy": "drop"})["ok"]))
+PY
+)
+check "a client that half-closes after its request still gets the reply (a read, a change)" "$halfclosed" True/True
 denied=$(setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/python3 "$here/scripts/l2snoopctl" --prefix "$TAG" stats 2>&1 || true)
 check "a non-root user cannot connect" "$(printf '%s' "$denied" | grep -c 'Permission denied')" 1
 
