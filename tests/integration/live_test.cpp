@@ -149,6 +149,34 @@ TEST_F(LiveControl, fdb_add_pins_a_mac_and_fdb_del_unpins_it) {
     EXPECT_EQ(call(R"({"cmd":"fdb show","port":3})")["total"], 0);
 }
 
+TEST_F(LiveControl, fdb_flush_forgets_learned_macs_and_keeps_static_ones) {
+    auto from = udp4_frame(ip4("224.0.0.251"), ip4("192.0.2.1"));  // link-local: flooded, its source learned
+    const std::uint8_t mac[6] = {0x02, 0, 0, 0, 0, 0xaa};
+    std::copy(mac, mac + 6, from.begin() + 6);
+    inject(1, from);
+    run();
+    call(R"({"cmd":"fdb add","vlan":1,"mac":"02:00:00:00:00:99","port":3})");
+    ASSERT_EQ(call(R"({"cmd":"fdb show"})")["total"], 2);
+    const json f = call(R"({"cmd":"fdb flush","port":1})");
+    ASSERT_TRUE(f["ok"]) << f;
+    EXPECT_EQ(f["changed"], json::array({"forgot 1 learned MAC(s)"}));
+    const json left = call(R"({"cmd":"fdb show"})");
+    ASSERT_EQ(left["total"], 1);
+    EXPECT_EQ(left["entries"][0]["static"], true);
+}
+
+TEST_F(LiveControl, port_set_router_learning_off_drops_a_learned_router_and_ignores_its_queries) {
+    inject(3, general_query("10.0.0.1"));
+    run();
+    EXPECT_EQ(call(R"({"cmd":"router show"})")["routers"][0]["ports"], json::array({3}));
+    ASSERT_TRUE(call(R"({"cmd":"port set","port":3,"option":"router-learning","on":false})")["ok"]);
+    EXPECT_EQ(call(R"({"cmd":"router show"})")["routers"][0]["ports"], json::array());
+    inject(3, general_query("10.0.0.1"));
+    run();
+    EXPECT_EQ(call(R"({"cmd":"router show"})")["routers"][0]["ports"], json::array()) << "not learned again";
+    EXPECT_EQ(call(R"({"cmd":"port show","port":3})")["ports"][0]["router_learning"], false);
+}
+
 TEST_F(LiveControl, refused_requests_change_nothing) {
     inject(1, report("239.1.1.1"));
     run();
