@@ -19,7 +19,8 @@ HOSTS=(src h1 h2)
 PIDS=()
 cleanup() {
   set +e
-  for p in "${PIDS[@]}"; do kill -INT "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  # SIGTERM: a script's background jobs ignore SIGINT (the exporter would never see it)
+  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
   lab_remove_hosts
   rm -rf "$WORK" "/var/run/dpdk/$TAG"
 }
