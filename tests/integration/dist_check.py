@@ -11,6 +11,7 @@ environment file.
 """
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -28,8 +29,10 @@ def render(page):
     return r.returncode, re.sub(r".\x08", "", r.stdout), r.stderr.strip()
 
 
-help_text = subprocess.run([l2snoop, "--no-huge", "-m", "64", "--no-pci", "--file-prefix", "dist%d" % os.getpid(),
+prefix = "dist%d" % os.getpid()
+help_text = subprocess.run([l2snoop, "--no-huge", "-m", "64", "--no-pci", "--file-prefix", prefix,
                             "--log-level=*:error", "--", "--help"], capture_output=True, text=True).stdout
+shutil.rmtree(os.path.join("/var/run/dpdk", prefix), ignore_errors=True)  # the EAL's runtime directory
 options = sorted(set(re.findall(r"^  (?:-h \[ )?--([a-z0-9-]+)", help_text, re.M)) - {"help"})
 check("l2snoop --help lists its options", len(options) > 50, "%d" % len(options))
 

@@ -12,6 +12,11 @@
 
 in_ns() { local h=$1; shift; ip netns exec "$TAG-$h" "$@"; }
 
+# A run stopped by a signal (meson's timeout sends SIGTERM) still runs the
+# caller's EXIT trap, which removes what the lab created.
+trap 'exit 143' TERM
+trap 'exit 130' INT
+
 lab_hosts() {
   local n=0 h
   for h in "${HOSTS[@]}"; do

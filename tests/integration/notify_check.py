@@ -6,6 +6,7 @@ on SIGTERM. A datagram socket stands in for systemd's (NOTIFY_SOCKET).
   notify_check.py L2SNOOP
 """
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -47,6 +48,7 @@ rc = p.wait(timeout=20)
 s.close()
 os.unlink(path)
 os.rmdir(d)
+shutil.rmtree(os.path.join("/var/run/dpdk", prefix), ignore_errors=True)  # the EAL's runtime directory
 checks = [
     ("READY=1 once the ports forward", ready),
     ("with a one-line STATUS summary (%s)" % status_line, status_line.startswith("STATUS=forwarding: 2/2 ports up")),
