@@ -48,10 +48,7 @@ bool ControlPlane::init(const std::vector<Worker*>& workers, const QueueMap& map
         vlans_.set_members(vid, sets.first);
         vlans_.set_untagged(vid, sets.second);
         vlans_.set_snooping(vid, cfg_.vlan_snooping_on(vid));
-        vlans_.set_flood_link_scope6(vid, on_for(cfg_.snoop.flood_link_scope6, vid));
-        vlans_.set_flood_solicited_node6(vid, on_for(cfg_.snoop.flood_solicited_node6, vid));
-        vlans_.set_unregistered(vid, cfg_.unregistered_in(vid));
-        vlans_.set_flood_ports(vid, cfg_.flood_ports & sets.first);
+        set_vlan_policies(vid, cfg_);
         snooper_.add_vlan(vid, sets.first, cfg_.vlan_snooping_on(vid), t0, actions_);
     }
     // Static memberships are the engine's (it keeps (*,G) and (S,G) entries consistent with them).
@@ -87,6 +84,15 @@ bool ControlPlane::init(const std::vector<Worker*>& workers, const QueueMap& map
     }
     build_snapshot();
     return true;
+}
+
+// What the data plane reads of a VLAN's configuration besides its ports and
+// snooping switch (at start-up and on every live change).
+void ControlPlane::set_vlan_policies(VlanId vid, const Config& c) {
+    vlans_.set_flood_link_scope6(vid, on_for(c.snoop.flood_link_scope6, vid));
+    vlans_.set_flood_solicited_node6(vid, on_for(c.snoop.flood_solicited_node6, vid));
+    vlans_.set_unregistered(vid, c.unregistered_in(vid));
+    vlans_.set_flood_ports(vid, c.flood_ports & vlans_.members(vid));
 }
 
 void ControlPlane::apply(Actions& a) {

@@ -110,6 +110,7 @@ private:
     void check_links();
     void build_snapshot();
     void run_requests();
+    void set_vlan_policies(VlanId vid, const Config& c);
 
     const Config& cfg_;
     VlanTable& vlans_;

@@ -112,29 +112,31 @@ bool ControlPlane::reconfigure(const Config& next, std::vector<std::string>& cha
     const Time t = clock_.now();
     snooper_.reconfigure(next.snoop, t, actions_);
     for (VlanId vid : vlan_ids_) {
-        const PortSet members = vlans_.members(vid);
         if (next.vlan_snooping_on(vid) != live_.vlan_snooping_on(vid)) {
             vlans_.set_snooping(vid, next.vlan_snooping_on(vid));
             snooper_.set_vlan_snooping(vid, next.vlan_snooping_on(vid), t, actions_);
         }
-        vlans_.set_unregistered(vid, next.unregistered_in(vid));
-        vlans_.set_flood_ports(vid, next.flood_ports & members);
-        vlans_.set_flood_link_scope6(vid, on_for(next.snoop.flood_link_scope6, vid));
-        vlans_.set_flood_solicited_node6(vid, on_for(next.snoop.flood_solicited_node6, vid));
+        set_vlan_policies(vid, next);
     }
+    // Static memberships that changed (only those: each is a publish in the engine).
+    const auto changed_in = [](const auto& table, const auto& key, PortSet ports) {
+        const auto it = table.find(key);
+        return it == table.end() || it->second != ports;
+    };
     for (const auto& [key, ps] : live_.static_groups)
         if (!next.static_groups.count(key)) snooper_.set_static(key.first, key.second, {}, t, actions_);
-    for (const auto& [key, ps] : next.static_groups) snooper_.set_static(key.first, key.second, ps, t, actions_);
+    for (const auto& [key, ps] : next.static_groups)
+        if (changed_in(live_.static_groups, key, ps)) snooper_.set_static(key.first, key.second, ps, t, actions_);
     for (const auto& [key, ps] : live_.static_sources)
         if (!next.static_sources.count(key))
             snooper_.set_static_source(std::get<0>(key), std::get<1>(key), std::get<2>(key), {}, t, actions_);
     for (const auto& [key, ps] : next.static_sources)
-        snooper_.set_static_source(std::get<0>(key), std::get<1>(key), std::get<2>(key), ps, t, actions_);
+        if (changed_in(live_.static_sources, key, ps))
+            snooper_.set_static_source(std::get<0>(key), std::get<1>(key), std::get<2>(key), ps, t, actions_);
     for (const auto& [key, port] : live_.static_macs)
         if (!next.static_macs.count(key)) ufdb_.remove(key.first, key.second);
     for (const auto& [key, port] : next.static_macs) {
-        const auto old = live_.static_macs.find(key);
-        if (old != live_.static_macs.end() && old->second == port) continue;
+        if (const auto old = live_.static_macs.find(key); old != live_.static_macs.end() && old->second == port) continue;
         if (const FdbStatus st = ufdb_.add_static(key.first, key.second, port); st != FdbStatus::ok)
             error = "static MAC " + key.second.to_string() + ": " + std::string(to_string(st));
     }

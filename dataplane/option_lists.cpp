@@ -111,6 +111,18 @@ void filters(const std::vector<std::string>& profile_args, const std::vector<std
     }
 }
 
+// VID=VALUE options (repeatable): `parse` reads VALUE, nothing when it is bad.
+template <class T, class Parse>
+void per_vlan(const std::vector<std::string>& args, const char* opt, const std::string& values, Parse parse,
+              std::map<VlanId, T>& out) {
+    for (const auto& s : args) {
+        const auto kv = split(s, '=');
+        const std::optional<T> v = kv.size() == 2 ? parse(kv[1]) : std::nullopt;
+        if (!v) throw Bad{"--" + std::string(opt) + ": '" + s + "' is not VID=" + values};
+        out[vid(kv[0], opt)] = *v;
+    }
+}
+
 }  // namespace
 
 // The list options (repeatable, structured values); the scalar ones are
@@ -123,19 +135,8 @@ void apply_lists(const po::variables_map& vm, Config& c) {
         auto [p, pc] = port_spec(s);
         c.ports[p] = pc;
     }
-    for (const auto& s : list("vlan-snooping")) {
-        const auto kv = split(s, '=');
-        if (kv.size() != 2) throw Bad{"--vlan-snooping: '" + s + "' is not VID=on|off"};
-        const std::optional<bool> on = parse_on_off(kv[1]);
-        if (!on) throw Bad{"--vlan-snooping: '" + s + "' is not VID=on|off"};
-        c.vlan_snooping[vid(kv[0], "vlan-snooping")] = *on;
-    }
-    for (const auto& s : list("vlan-querier")) {
-        const auto kv = split(s, '=');
-        const std::optional<bool> on = kv.size() == 2 ? parse_on_off(kv[1]) : std::nullopt;
-        if (!on) throw Bad{"--vlan-querier: '" + s + "' is not VID=on|off"};
-        c.snoop.vlan_querier[vid(kv[0], "vlan-querier")] = *on;
-    }
+    per_vlan(list("vlan-snooping"), "vlan-snooping", "on|off", parse_on_off, c.vlan_snooping);
+    per_vlan(list("vlan-querier"), "vlan-querier", "on|off", parse_on_off, c.snoop.vlan_querier);
     for (const auto& s : list("querier-address")) {
         const auto eq = s.find('=');
         const std::optional<IpAddr> a = eq == std::string::npos ? std::nullopt : IpAddr::parse(s.substr(eq + 1));
@@ -162,12 +163,9 @@ void apply_lists(const po::variables_map& vm, Config& c) {
         c.snoop.vlan_router_ports[vid(s.substr(0, colon), "vlan-router-ports")] |=
             port_list(s.substr(colon + 1), "vlan-router-ports");
     }
-    for (const auto& s : list("vlan-unregistered")) {
-        const auto kv = split(s, '=');
-        const auto p = kv.size() == 2 ? names_of(UnregisteredPolicy{}).parse(kv[1]) : std::nullopt;
-        if (!p) throw Bad{"--vlan-unregistered: '" + s + "' is not VID=" + names_of(UnregisteredPolicy{}).alternatives()};
-        c.vlan_unregistered[vid(kv[0], "vlan-unregistered")] = *p;
-    }
+    const auto policies = names_of(UnregisteredPolicy{});
+    per_vlan(list("vlan-unregistered"), "vlan-unregistered", policies.alternatives(),
+             [&](const std::string& v) { return policies.parse(v); }, c.vlan_unregistered);
     for (const auto& s : list("flood-link-scope6")) c.snoop.flood_link_scope6[vid(s, "flood-link-scope6")] = true;
     for (const auto& s : list("flood-solicited-node6"))
         c.snoop.flood_solicited_node6[vid(s, "flood-solicited-node6")] = true;
