@@ -99,9 +99,9 @@ l2snoop_try() {
   fi
   sleep 2
   local a b
-  a=$(/usr/bin/python3 scripts/l2snoopctl --prefix "$prefix" --json stats | /usr/bin/python3 -c 'import json,sys,time; print(json.load(sys.stdin)["port0"]["rx"], time.time())')
+  a=$(/usr/bin/python3 scripts/l2snoopctl --prefix "$prefix" --json stats | /usr/bin/python3 -c 'import json,sys,time; print(json.load(sys.stdin)["ports"]["0"]["rx"], time.time())')
   sleep "$SECS"
-  b=$(/usr/bin/python3 scripts/l2snoopctl --prefix "$prefix" --json stats | /usr/bin/python3 -c 'import json,sys,time; print(json.load(sys.stdin)["port0"]["rx"], time.time())')
+  b=$(/usr/bin/python3 scripts/l2snoopctl --prefix "$prefix" --json stats | /usr/bin/python3 -c 'import json,sys,time; print(json.load(sys.stdin)["ports"]["0"]["rx"], time.time())')
   kill -INT "$pid"
   wait "$pid" 2>/dev/null || true
   echo "$a $b" | awk '{printf "%.2f", ($3 - $1) / ($4 - $2) / 1e6}'
