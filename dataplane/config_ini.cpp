@@ -122,6 +122,8 @@ std::string to_ini(const Config& c) {
     if (c.mbufs) line("mbufs", num(c.mbufs));
     line("punt-rate", num(c.punt_rate));
     line("punt-burst", num(c.punt_burst));
+    line("punt-queue", num(c.punt_queue));
+    line("punt-reserve", num(c.punt_reserve));
     if (c.rx_queues) line("rx-queues", num(c.rx_queues));
     if (c.tx_queues) line("tx-queues", num(c.tx_queues));
     if (!c.control_group.empty()) line("control-group", c.control_group);

@@ -11,7 +11,12 @@ namespace {
 constexpr Duration kLinkCheck = 100ms;  // link polling
 constexpr Duration kSnapshot = 250ms;   // telemetry snapshot
 constexpr Duration kStatus = 10s;       // the service manager's STATUS line
-constexpr unsigned kPuntBatch = 32;          // punted frames taken from a worker's ring per iteration
+constexpr unsigned kPuntBatch = 32;          // punted frames taken from a ring at once
+// A port's turn in a round is worth kQuantum cost units; a punted frame costs
+// kFrameCost plus its IGMP/MLD message's length (decoding is per byte and per
+// record as much as per frame): ~28 IGMPv2 reports or one 1,400-byte MLDv2 report.
+constexpr std::int64_t kFrameCost = 64;
+constexpr std::int64_t kQuantum = 2048;
 constexpr unsigned kLearnBatch = 64;         // learn events taken from a worker's ring per iteration
 }  // namespace
 
@@ -25,6 +30,13 @@ bool ControlPlane::init(const std::vector<Worker*>& workers, const QueueMap& map
     std::array<rte_ring*, kMaxWorkers> rings{};
     for (Worker* w : workers) rings[w->id()] = w->handoff_ring();
     handoff_.init(map, rings);
+    for (PortId p : ports_.ids()) {
+        std::vector<rte_ring*> r;
+        for (Worker* w : workers)
+            if (rte_ring* ring = w->punt_queues().ring(p)) r.push_back(ring);
+        punt_rings_.push_back(std::move(r));
+    }
+    drr_ = DeficitRoundRobin(punt_rings_.size(), kQuantum, kFrameCost);
 
     switch_mac_ = ports_.ids().empty() ? MacAddr{} : ports_.mac(ports_.ids()[0]);
     switch_mac_.b[0] = (switch_mac_.b[0] | 0x02) & 0xfe;  // locally administered, unicast
@@ -200,12 +212,23 @@ void ControlPlane::check_links() {
     apply(actions_);
 }
 
+// One round of deficit round robin over the ports' punt queues.
+unsigned ControlPlane::serve_punts() {
+    const auto take = [&](std::size_t q, PuntedFrame* out, unsigned max) {
+        unsigned n = 0;
+        for (rte_ring* r : punt_rings_[q]) {
+            if (n == max) break;
+            n += rte_ring_sc_dequeue_burst_elem(r, out + n, sizeof *out, max - n, nullptr);
+        }
+        return n;
+    };
+    const auto cost = [](const PuntedFrame& f) { return kFrameCost + f.l4_length; };
+    return drr_.round<PuntedFrame, kPuntBatch>(take, cost, [&](std::size_t, const PuntedFrame& f) { handle(f); });
+}
+
 unsigned ControlPlane::iteration() {
-    unsigned work = 0;
+    unsigned work = serve_punts();
     for (Worker* w : workers_) {
-        PuntedFrame pf[kPuntBatch];
-        const unsigned n = rte_ring_sc_dequeue_burst_elem(w->punt_ring(), pf, sizeof pf[0], kPuntBatch, nullptr);
-        for (unsigned i = 0; i < n; ++i) handle(pf[i]);
         LearnEvent ev[kLearnBatch];
         const unsigned k = rte_ring_sc_dequeue_burst_elem(w->learn_ring(), ev, sizeof ev[0], kLearnBatch, nullptr);
         const Time t = clock_.now();
@@ -215,7 +238,7 @@ unsigned ControlPlane::iteration() {
             const LearnResult r = ufdb_.learn(ev[i].vid, mac, ev[i].port, t);
             if (r == LearnResult::learned || r == LearnResult::moved) ++ctl_.learned;
         }
-        work += n + k;
+        work += k;
     }
     run_requests();
     if (reload_flag_ && reload_flag_->exchange(false, std::memory_order_relaxed)) reload();

@@ -19,6 +19,7 @@
 #include "dataplane/clock.h"
 #include "dataplane/counters.h"
 #include "dataplane/ctl_proto.h"
+#include "dataplane/drr.h"
 #include "dataplane/egress.h"
 #include "dataplane/options.h"
 #include "dataplane/ports.h"
@@ -120,6 +121,10 @@ private:
     const Clock& clock_;
     rte_mempool* pool_;
     std::vector<Worker*> workers_;
+    // Punted frames: per port (a DRR flow) the punt rings of the workers polling it.
+    std::vector<std::vector<rte_ring*>> punt_rings_;
+    DeficitRoundRobin drr_{0, 0, 1};
+    unsigned serve_punts();
     Handoff handoff_;
     Egress<Handoff> egress_;
 

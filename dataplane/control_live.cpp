@@ -45,6 +45,8 @@ std::string restart_only(const Config& a, const Config& b, Config* into = nullpt
     same(&Config::mbufs, "mbufs");
     same(&Config::punt_rate, "punt-rate");
     same(&Config::punt_burst, "punt-burst");
+    same(&Config::punt_queue, "punt-queue");
+    same(&Config::punt_reserve, "punt-reserve");
     same(&Config::rx_queues, "rx-queues");
     same(&Config::tx_queues, "tx-queues");
     same(&Config::queue_map, "queue-map");

@@ -60,12 +60,13 @@ bool Switch::init(std::string& error) {
 
     // Mempool: every rx descriptor filled, every tx descriptor of every queue
     // in flight, per worker a burst with fan-out headroom (a header + clone
-    // per port per frame: tag rewrites), its tx buffers, its punt and hand-off
-    // rings full; plus slack.
+    // per port per frame: tag rewrites), its tx buffers, its hand-off ring
+    // and punt queues full; plus slack.
     const std::size_t nports = ports_.ids().size();
     std::size_t need = 4096;
     for (const PortQueues& q : queues) need += std::size_t{q.rx} * kRxDesc + std::size_t{map_.tx_queues[q.port]} * kTxDesc;
-    need += nworkers * (kMaxBurst * (1 + 2 * nports) + nports * kMaxBurst + 2 * kRingSize);
+    need += nworkers * (kMaxBurst * (1 + 2 * nports) + nports * kMaxBurst + kRingSize);
+    need += nworkers * (std::size_t{cfg_.punt_queue} + nports * cfg_.punt_reserve);  // punt queues full (punt_queues.h)
     std::uint32_t n = cfg_.mbufs ? cfg_.mbufs : static_cast<std::uint32_t>(need);
     n = static_cast<std::uint32_t>(rte_align32pow2(n + 1) - 1);
     pool_ = rte_pktmbuf_pool_create("l2snoop_mbufs", n, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, static_cast<int>(rte_socket_id()));
@@ -103,7 +104,8 @@ bool Switch::init(std::string& error) {
     }
 
     const SharedTables tables{&vlans_, mfdb_.get(), ufdb_.get(), &ports_, &admission_};
-    const WorkerSettings ws{cfg_.burst, cfg_.punt_rate, cfg_.punt_burst, cfg_.stream_cache};
+    const WorkerSettings ws{cfg_.burst, cfg_.punt_rate, cfg_.punt_burst, cfg_.punt_queue, cfg_.punt_reserve,
+                            cfg_.stream_cache};
     std::vector<Worker*> raw;
     for (unsigned i = 0; i < nworkers; ++i) {
         void* mem = rte_zmalloc_socket("l2s_worker", sizeof(Worker), alignof(Worker), static_cast<int>(rte_socket_id()));

@@ -21,16 +21,11 @@ Worker::Worker(unsigned id, const WorkerSettings& s, const SharedTables& t, cons
 
 Worker::~Worker() {
     // Frames still in flight to or from this worker go back to the pool.
-    for (rte_ring* r : {punt_, handoff_}) {
-        if (r == nullptr) continue;
-        const unsigned esize = r == punt_ ? sizeof(PuntedFrame) : sizeof(HandedFrame);
-        alignas(8) std::uint8_t e[64];
-        while (rte_ring_sc_dequeue_elem(r, e, esize) == 0) {
-            rte_mbuf* m;
-            std::memcpy(&m, e, sizeof m);  // both element types start with the mbuf
-            rte_pktmbuf_free(m);
-        }
-        rte_ring_free(r);
+    // Frames still in flight to this worker go back to the pool (PuntQueues frees its own).
+    if (handoff_ != nullptr) {
+        HandedFrame h;
+        while (rte_ring_sc_dequeue_elem(handoff_, &h, sizeof h) == 0) rte_pktmbuf_free(h.m);
+        rte_ring_free(handoff_);
     }
     rte_ring_free(learn_);
 }
@@ -48,14 +43,16 @@ bool Worker::init(const QueueMap& map, TxLocks& locks, std::string& error) {
         return rte_ring_create_elem(name.c_str(), esize, kRingSize, static_cast<int>(rte_socket_id()),
                                     RING_F_SP_ENQ | RING_F_SC_DEQ);
     };
-    punt_ = ring("punt", sizeof(PuntedFrame));
     learn_ = ring("learn", sizeof(LearnEvent));
     handoff_ = ring("handoff", sizeof(HandedFrame));
-    if (punt_ == nullptr || learn_ == nullptr || handoff_ == nullptr) {
+    if (learn_ == nullptr || handoff_ == nullptr) {
         error = "worker rings: " + std::string(rte_strerror(rte_errno));
         return false;
     }
     rx_ = map.rx[id_];
+    std::vector<PortId> polled;
+    for (const auto& pq : rx_) polled.push_back(pq.first);
+    if (!punts_.init(id_, polled, s_.punt_queue, s_.punt_reserve, error)) return false;
     tx_.init(id_, map, locks, s_.burst, c_);
     for (auto& t : tokens_) t = std::uint64_t{s_.punt_burst} * kToken;
     return true;
@@ -124,21 +121,21 @@ void Worker::learn_lookup(PortId in, VlanId vid, const std::uint8_t* src, std::u
         bump(c_.learn_ring_full);
 }
 
-void Worker::punt(PortId in, VlanId vid, const ParsedFrame& f, rte_mbuf* m) {
-    if (tokens_[in] < kToken) {
-        bump(c_.drops[in][static_cast<int>(Drop::punt_rate)]);
-        rte_pktmbuf_free(m);
-        return;
-    }
+// The optional per-port policer (--punt-rate): false when the frame is over it.
+bool Worker::police(PortId in) {
+    if (tokens_[in] < kToken) return false;
     tokens_[in] -= kToken;
-    // What the control thread needs of the parse travels with the frame.
-    PuntedFrame pf{m, in, vid, f.control, arrival(f, vid), f.ttl, f.router_alert, f.l4_offset, f.l4_length, f.src, f.group};
-    if (rte_ring_sp_enqueue_elem(punt_, &pf, sizeof pf) != 0) {
-        bump(c_.drops[in][static_cast<int>(Drop::punt_ring_full)]);
-        rte_pktmbuf_free(m);
-        return;
-    }
-    bump(c_.punted[in]);
+    return true;
+}
+
+// The burst's control frames to the port's punt queue, in one enqueue; what
+// it refuses is counted and freed.
+void Worker::punt(PortId in, unsigned n) {
+    const unsigned taken = punts_.offer(in, b_.punts, n);
+    if (taken) bump(c_.punted[in], taken);
+    if (taken == n) return;
+    bump(c_.drops[in][static_cast<int>(Drop::punt_ring_full)], n - taken);
+    for (unsigned i = taken; i < n; ++i) rte_pktmbuf_free(b_.punts[i].m);
 }
 
 void Worker::process_burst(PortId in, rte_mbuf** pkts, unsigned n) {
@@ -150,9 +147,9 @@ void Worker::process_burst(PortId in, rte_mbuf** pkts, unsigned n) {
     const std::uint64_t version = caching ? t_.version() : 0;
     const VlanTable& vlans = *t_.vlans;
 
-    // Refill the port's punt bucket (rate in frames/s, tokens scaled by 1e9).
+    // Refill the port's policer bucket (rate in frames/s, tokens scaled by 1e9).
     // Per port: a busy port's bursts must not eat another port's refill time.
-    {
+    if (s_.punt_rate) {
         const auto dt_ns = static_cast<std::uint64_t>(last_refill_[in].count() ? (now - last_refill_[in]).count() : 0);
         last_refill_[in] = now;
         tokens_[in] = std::min(std::uint64_t{s_.punt_burst} * kToken, tokens_[in] + dt_ns * s_.punt_rate);
@@ -187,7 +184,7 @@ void Worker::process_burst(PortId in, rte_mbuf** pkts, unsigned n) {
 
     // Stage 1: parse, admit and classify the whole burst; queue lookups.
     int run = -1;  // a chain whose first frame was forwarded as a stream: its frames take that decision unparsed
-    unsigned hits = 0, misses = 0, nm = 0, nu = 0;
+    unsigned hits = 0, misses = 0, nm = 0, nu = 0, np = 0;
     for (unsigned i = 0; i < n; ++i) {
         rte_mbuf* m = pkts[i];
         const auto* data = rte_pktmbuf_mtod(m, const std::uint8_t*);
@@ -231,7 +228,14 @@ void Worker::process_burst(PortId in, rte_mbuf** pkts, unsigned n) {
         fr.vid = *vid;
         learn(in, *vid, f.src_mac.b.data(), now);
         if (f.cls == FrameClass::control) {
-            punt(in, *vid, f, m);
+            if (s_.punt_rate && !police(in)) {
+                bump(c_.drops[in][static_cast<int>(Drop::punt_rate)]);
+                rte_pktmbuf_free(m);
+                continue;
+            }
+            // What the control thread needs of the parse travels with the frame.
+            b.punts[np++] = {m, in, *vid, f.control, arrival(f, *vid), f.ttl, f.router_alert, f.l4_offset, f.l4_length,
+                             f.src, f.group};
             continue;
         }
         if (f.cls == FrameClass::mcast_data) {
@@ -261,6 +265,7 @@ void Worker::process_burst(PortId in, rte_mbuf** pkts, unsigned n) {
             fr.kind = kFlood;
         }
     }
+    if (np) punt(in, np);
     if (hits) bump(c_.stream_hits, hits);
     if (misses) bump(c_.stream_misses, misses);
 

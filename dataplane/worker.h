@@ -18,6 +18,7 @@
 #include "dataplane/egress.h"
 #include "dataplane/forward.h"
 #include "dataplane/ports.h"
+#include "dataplane/punt_queues.h"
 #include "dataplane/stream.h"
 #include "dataplane/tx.h"
 #include "fdb/mcast_fdb.h"
@@ -44,8 +45,10 @@ struct SharedTables {
 // The worker's settings (from Config, read-only).
 struct WorkerSettings {
     std::uint16_t burst = 32;
-    std::uint32_t punt_rate = 2000;  // control frames per second per port
-    std::uint32_t punt_burst = 200;  // the bucket's depth
+    std::uint32_t punt_rate = 0;        // control frames per second per port (0: no policer)
+    std::uint32_t punt_burst = 200;     // the policer's depth
+    std::uint32_t punt_queue = 16384;   // punted frames the worker's queues hold together (PuntQueues)
+    std::uint32_t punt_reserve = 256;   // of which each port may always hold
     std::uint32_t stream_cache = 0;  // entries; 0: off
 };
 
@@ -66,7 +69,7 @@ public:
 
     unsigned id() const { return id_; }
     // Single producer: this worker. Single consumer: the control thread.
-    rte_ring* punt_ring() const { return punt_; }
+    const PuntQueues& punt_queues() const { return punts_; }
     rte_ring* learn_ring() const { return learn_; }
     // Single producer: the control thread. Single consumer: this worker.
     rte_ring* handoff_ring() const { return handoff_; }
@@ -75,7 +78,8 @@ public:
 
 private:
     void process_burst(PortId in, rte_mbuf** pkts, unsigned n);
-    void punt(PortId in, VlanId vid, const ParsedFrame& f, rte_mbuf* m);
+    bool police(PortId in);
+    void punt(PortId in, unsigned n);
     void send_handed();
     // Source learning for a frame from `src` (6 bytes) on `in` in `vid`.
     void learn(PortId in, VlanId vid, const std::uint8_t* src, Time now);
@@ -90,10 +94,10 @@ private:
     std::vector<std::pair<PortId, std::uint16_t>> rx_;  // (port, rx queue) pairs this worker polls
     TxBuffers tx_;
     Egress<TxBuffers> egress_;
-    rte_ring* punt_ = nullptr;
+    PuntQueues punts_;
     rte_ring* learn_ = nullptr;
     rte_ring* handoff_ = nullptr;
-    // Punt token buckets per ingress port (tokens scaled by 1e9 for integer math).
+    // The punt policer's token buckets per ingress port (tokens scaled by 1e9 for integer math).
     std::uint64_t tokens_[kMaxPorts] = {};
     Time last_refill_[kMaxPorts] = {};  // 0: never
     // Per ingress port: the last source (vid << 48 | MAC) confirmed on that
@@ -129,6 +133,8 @@ private:
         VlanId uvids[kMaxBurst];
         const MacAddr* umacs[kMaxBurst];
         PortId uports[kMaxBurst];
+        // Control frames, queued for the control thread at the end of stage 1.
+        PuntedFrame punts[kMaxBurst];
     };
     Burst b_;
 

@@ -36,7 +36,7 @@ if grep -q AddressSanitizer "$bin"; then
   echo "ok $i - --stream-cache beyond memory # SKIP AddressSanitizer reserves terabytes of address space"
   exit 0
 fi
-out=$( (ulimit -v 400000; timeout 20 "$bin" "${eal[@]}" -- --stream-cache 4194304) 2>&1 >/dev/null)
+out=$( (ulimit -v 400000; timeout 20 "$bin" "${eal[@]}" -- --stream-cache 4194304 --punt-queue 1024) 2>&1 >/dev/null)
 rc=$?
 err=$(printf '%s\n' "$out" | grep '^l2snoop:')
 if [ "$rc" = 2 ] && [[ $err == *"--stream-cache 4194304"*"out of memory"* ]]; then

@@ -25,7 +25,7 @@ namespace l2snoop::test {
 constexpr unsigned kPorts = RingPorts::kPorts;
 
 inline rte_mempool* test_pool() {
-    static rte_mempool* pool = rte_pktmbuf_pool_create("test_pool", 8191, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+    static rte_mempool* pool = rte_pktmbuf_pool_create("test_pool", 16383, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
     return pool;
 }
 

@@ -223,8 +223,8 @@ TEST_F(RingSwitch, a_frame_every_port_needs_tagged_is_tagged_in_place_keeping_it
 
 TEST_F(RingSwitch, a_full_control_ring_drops_and_counts_but_forwarding_goes_on) {
     Config c = access_all();
-    c.punt_rate = 1000000;
-    c.punt_burst = 100000;
+    c.punt_queue = 512;
+    c.punt_reserve = 16;
     start(c);
     for (int round = 0; round < 6; ++round) {
         for (int i = 0; i < 256; ++i) inject(1, report("239.1.1.1"));
