@@ -82,6 +82,7 @@ public:
     bool port_up(PortId p) const { return ports_.up().contains(p); }
     const QueueMap& queue_map() const { return map_; }
     unsigned workers() const { return static_cast<unsigned>(workers_.size()); }
+    const WorkerCounters& worker_counters(unsigned w) const { return workers_[w]->counters(); }
 
     using Snapshot = ControlSnapshot;
     std::shared_ptr<const Snapshot> snapshot() const { return control_->snapshot(); }

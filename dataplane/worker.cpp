@@ -9,7 +9,6 @@
 namespace l2snoop {
 
 namespace {
-constexpr Duration kLearnRefresh = 1s;           // a confirmed source skips lookups for 1 s
 constexpr std::uint64_t kToken = 1'000'000'000;  // one punted frame, in the buckets' scaled tokens
 constexpr unsigned kPrefetchAhead = 4;           // frames whose headers are fetched ahead of the chain pass
 enum Kind : std::uint8_t { kGone, kMcast, kCached, kUnicast, kFlood };
@@ -88,37 +87,32 @@ void Worker::send_handed() {
 }
 
 inline void Worker::learn(PortId in, VlanId vid, const std::uint8_t* src, Time now) {
-    // A known source on this port refreshes its age in place; anything else
-    // is an event for the control thread. Group MACs are never sources.
+    // Group MACs are never sources.
     if (src[0] & 1) return;
-    // Built in registers: six bytes stored piecewise and read back as a word
-    // stall on store forwarding (perf: most of this function's time).
-    std::uint32_t lo;
-    std::uint16_t hi;
-    std::memcpy(&lo, src, 4);
-    std::memcpy(&hi, src + 4, 2);
-    const std::uint64_t src_key = lo | std::uint64_t{hi} << 32 | std::uint64_t{vid} << 48;
-    if (src_key != seen_key_[in] || now >= seen_until_[in]) learn_lookup(in, vid, src, src_key, now);
+    const std::uint64_t w = vlan_mac_word(vid, src);
+    if (!learned_.fresh(w, in, LearnCache::units(now))) learn_lookup(in, vid, src, w, now);
 }
 
-void Worker::learn_lookup(PortId in, VlanId vid, const std::uint8_t* src, std::uint64_t src_key, Time now) {
-    MacAddr mac;
-    std::memcpy(mac.b.data(), src, 6);
-    UnicastFdb::Entry* e = t_.ufdb->find(vid, mac);
+// A known source on this port refreshes its age in place; anything else is
+// an event for the control thread. Either way the cache holds it for a while.
+void Worker::learn_lookup(PortId in, VlanId vid, const std::uint8_t* src, std::uint64_t word, Time now) {
+    const LearnCache::Units t = LearnCache::units(now);
+    UnicastFdb::Entry* e = t_.ufdb->find(word);
     if (e != nullptr && e->port.load(std::memory_order_relaxed) == in) {
         UnicastFdb::touch(*e, now);
-        seen_key_[in] = src_key;
-        seen_until_[in] = now + kLearnRefresh;
+        learned_.remember(word, in, t + LearnCache::kConfirmedHold);
         return;
     }
     LearnEvent ev{};
     std::memcpy(ev.mac, src, 6);
     ev.vid = vid;
     ev.port = in;
-    if (rte_ring_sp_enqueue_elem(learn_, &ev, sizeof ev) == 0)
+    if (rte_ring_sp_enqueue_elem(learn_, &ev, sizeof ev) == 0) {
         bump(c_.learn_events);
-    else
+        learned_.remember(word, in, t + LearnCache::kAskedHold);
+    } else {
         bump(c_.learn_ring_full);
+    }
 }
 
 // The optional per-port policer (--punt-rate): false when the frame is over it.

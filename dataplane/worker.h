@@ -17,6 +17,7 @@
 #include "dataplane/counters.h"
 #include "dataplane/egress.h"
 #include "dataplane/forward.h"
+#include "dataplane/learn_cache.h"
 #include "dataplane/ports.h"
 #include "dataplane/punt_queues.h"
 #include "dataplane/stream.h"
@@ -83,7 +84,7 @@ private:
     void send_handed();
     // Source learning for a frame from `src` (6 bytes) on `in` in `vid`.
     void learn(PortId in, VlanId vid, const std::uint8_t* src, Time now);
-    void learn_lookup(PortId in, VlanId vid, const std::uint8_t* src, std::uint64_t key, Time now);
+    void learn_lookup(PortId in, VlanId vid, const std::uint8_t* src, std::uint64_t word, Time now);
 
     // ---- hot: read or written on every burst ----
     unsigned id_;
@@ -100,12 +101,8 @@ private:
     // The punt policer's token buckets per ingress port (tokens scaled by 1e9 for integer math).
     std::uint64_t tokens_[kMaxPorts] = {};
     Time last_refill_[kMaxPorts] = {};  // 0: never
-    // Per ingress port: the last source (vid << 48 | MAC) confirmed on that
-    // port, and until when it needs no lookup. A stream's frames share their
-    // source, so most frames skip the unicast table; age refreshes then come
-    // at most once a second, against 300 s aging.
-    std::uint64_t seen_key_[kMaxPorts] = {};
-    Time seen_until_[kMaxPorts] = {};
+    // Sources lately confirmed or reported: most frames skip the unicast table.
+    LearnCache learned_;
     StreamCache cache_;
 
     // The burst being decided: per frame what stage 3 does with it, and the

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <compare>
 #include <cstdint>
 #include <cstring>
@@ -171,6 +172,23 @@ private:
 // 802.1Q VLAN identifier, 0..4095 (0: priority-tagged/untagged, 4095 reserved).
 using VlanId = std::uint16_t;
 inline constexpr VlanId kMaxVlanId = 4094;
+
+// A (VLAN, MAC) table key as one 8-byte word (MacIndex): the VID in its first
+// two bytes and the MAC in the other six, built in a register (piecewise
+// stores read back as a word would stall on store forwarding). Never 0 or ~0
+// for a VID in 1..4094, the index's cell markers.
+inline std::uint64_t vlan_mac_word(VlanId vid, const std::uint8_t* mac) {
+    std::uint32_t lo;
+    std::uint16_t hi;
+    std::memcpy(&lo, mac, 4);
+    std::memcpy(&hi, mac + 4, 2);
+    const std::uint64_t m = lo | std::uint64_t{hi} << 32;
+    if constexpr (std::endian::native == std::endian::little)
+        return std::uint64_t{vid} | m << 16;
+    else
+        return std::uint64_t{vid} << 48 | m >> 16;
+}
+inline std::uint64_t vlan_mac_word(VlanId vid, const MacAddr& mac) { return vlan_mac_word(vid, mac.b.data()); }
 
 // RFC 1112 §6.4: 01:00:5e followed by the low 23 bits of the group.
 constexpr MacAddr group_mac(Ipv4Addr g) {

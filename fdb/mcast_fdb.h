@@ -113,17 +113,8 @@ public:
         GroupKey g;
         std::uint8_t source[16];
     };
-    // The (VLAN, MAC) key: the 8-byte word MacIndex stores, the VID in its
-    // first two bytes and the MAC in the other six (built in a register:
-    // piecewise stores read back as a word would stall on store forwarding).
-    static std::uint64_t mac_word(VlanId vid, const MacAddr& mac) {
-        std::uint64_t m = 0;
-        std::memcpy(&m, mac.b.data(), 6);
-        if constexpr (std::endian::native == std::endian::little)
-            return std::uint64_t{vid} | m << 16;
-        else
-            return std::uint64_t{vid} << 48 | m >> 16;
-    }
+    // The (VLAN, MAC) key: the 8-byte word MacIndex stores (addr.h).
+    static std::uint64_t mac_word(VlanId vid, const MacAddr& mac) { return vlan_mac_word(vid, mac); }
     static GroupKey group_key(VlanId vid, const IpAddr& group);
     static SourceKey source_key(VlanId vid, const IpAddr& group, const IpAddr& source);
 

@@ -1,5 +1,7 @@
 #include "fdb/ucast_fdb.h"
 
+#include <rte_prefetch.h>
+
 #include <cstring>
 
 namespace l2snoop {
@@ -17,19 +19,13 @@ std::string_view to_string(LearnResult r) {
     return "?";
 }
 
-UnicastFdb::Key UnicastFdb::key(VlanId vid, const MacAddr& mac) {
-    Key k{};
-    k.vid = vid;
-    std::memcpy(k.mac, mac.b.data(), 6);
-    return k;
+UnicastFdb::UnicastFdb(rte_rcu_qsbr* qsbr, UcastFdbConfig cfg)
+    : cfg_(std::move(cfg)), retired_(qsbr), pool_(cfg_.capacity), slots_(cfg_.capacity, cfg_.socket) {
+    index_.set_qsbr(qsbr);
 }
 
-UnicastFdb::UnicastFdb(rte_rcu_qsbr* qsbr, UcastFdbConfig cfg)
-    : cfg_(std::move(cfg)), retired_(qsbr), pool_(cfg_.capacity), slots_(cfg_.capacity, cfg_.socket) {}
-
 bool UnicastFdb::init(std::string& error) {
-    static_assert(sizeof(Key) == 8, "keys must have no padding");
-    return index_.create(cfg_.name, cfg_.capacity, sizeof(Key), cfg_.socket, error);
+    return index_.create(cfg_.name, cfg_.capacity, 8, cfg_.socket, error);
 }
 
 std::optional<PortId> UnicastFdb::lookup(VlanId vid, const MacAddr& mac) const {
@@ -38,23 +34,17 @@ std::optional<PortId> UnicastFdb::lookup(VlanId vid, const MacAddr& mac) const {
     return e->port.load(std::memory_order_relaxed);
 }
 
-UnicastFdb::Entry* UnicastFdb::find(VlanId vid, const MacAddr& mac) const {
-    const Key k = key(vid, mac);
-    const std::int32_t s = index_.lookup(&k);
-    return s < 0 ? nullptr : &slots_[s];
-}
-
 std::uint64_t UnicastFdb::lookup_bulk(unsigned n, const VlanId* vids, const MacAddr* const* macs,
                                       PortId* ports) const {
-    Key keys[LfIndex::kBulkMax];
-    const void* kp[LfIndex::kBulkMax];
-    std::int32_t slots[LfIndex::kBulkMax];
-    n = std::min(n, LfIndex::kBulkMax);
-    for (unsigned i = 0; i < n; ++i) {
-        keys[i] = key(vids[i], *macs[i]);
-        kp[i] = &keys[i];
-    }
-    index_.lookup_bulk(kp, n, slots);
+    n = std::min(n, MacIndex::kBulkMax);
+    if (n == 0) return 0;
+    std::uint64_t keys[MacIndex::kBulkMax];
+    std::int32_t slots[MacIndex::kBulkMax];
+    for (unsigned i = 0; i < n; ++i) keys[i] = vlan_mac_word(vids[i], *macs[i]);
+    index_.lookup_bulk(keys, n, slots);
+    // Every hit's entry is fetched before the first is read.
+    for (unsigned i = 0; i < n; ++i)
+        if (slots[i] >= 0) rte_prefetch0(&slots_[slots[i]]);
     std::uint64_t hits = 0;
     for (unsigned i = 0; i < n; ++i) {
         if (slots[i] < 0) continue;
@@ -82,7 +72,7 @@ FdbStatus UnicastFdb::insert(const Id& id, PortId port, bool is_static, Time now
     Entry& e = slots_[slot];
     e.port.store(port, std::memory_order_relaxed);
     e.last_seen.store(now, std::memory_order_relaxed);
-    const Key k = key(id.first, id.second);
+    const std::uint64_t k = vlan_mac_word(id.first, id.second);
     if (!index_.put(&k, slot)) {
         pool_.give_back(slot);
         return FdbStatus::table_full;
@@ -96,7 +86,7 @@ FdbStatus UnicastFdb::insert(const Id& id, PortId port, bool is_static, Time now
 }
 
 void UnicastFdb::erase(std::map<Id, State>::iterator it) {
-    const Key k = key(it->first.first, it->first.second);
+    const std::uint64_t k = vlan_mac_word(it->first.first, it->first.second);
     const std::int32_t pos = index_.remove(&k);
     if (pos >= 0) retired_.retire({RetireList::Kind::hash_position, pos, this});
     retired_.retire({RetireList::Kind::entry_slot, it->second.slot, this});

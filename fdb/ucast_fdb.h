@@ -26,7 +26,8 @@
 #include <vector>
 
 #include "fdb/addr.h"
-#include "fdb/lf_index.h"
+#include "fdb/lf_index.h"  // FdbStatus, SlotPool, SlotArray
+#include "fdb/mac_index.h"
 #include "fdb/port_set.h"
 #include "fdb/times.h"
 
@@ -69,10 +70,14 @@ public:
 
     // ---- readers (workers) -------------------------------------------------
     std::optional<PortId> lookup(VlanId vid, const MacAddr& mac) const;
-    // Up to LfIndex::kBulkMax keys; returns the hit mask, ports[i] where hit.
+    // Up to MacIndex::kBulkMax keys; returns the hit mask, ports[i] where hit.
     std::uint64_t lookup_bulk(unsigned n, const VlanId* vids, const MacAddr* const* macs, PortId* ports) const;
     // The entry itself, so a worker can compare its port and refresh its age.
-    Entry* find(VlanId vid, const MacAddr& mac) const;
+    Entry* find(VlanId vid, const MacAddr& mac) const { return find(vlan_mac_word(vid, mac)); }
+    Entry* find(std::uint64_t vlan_mac) const {
+        const std::int32_t s = index_.lookup(&vlan_mac);
+        return s < 0 ? nullptr : &slots_[s];
+    }
     static void touch(Entry& e, Time now) { e.last_seen.store(now, std::memory_order_relaxed); }
 
     // ---- writer (control thread) -------------------------------------------
@@ -100,12 +105,6 @@ public:
     };
     void for_each(const std::function<void(const View&)>& fn) const;
 
-    struct Key {
-        std::uint16_t vid;
-        std::uint8_t mac[6];
-    };
-    static Key key(VlanId vid, const MacAddr& mac);
-
 private:
     struct State {
         std::int32_t slot;
@@ -125,7 +124,7 @@ private:
 
     UcastFdbConfig cfg_;
     RetireList retired_;
-    LfIndex index_;
+    MacIndex index_;  // (VLAN, MAC) words, as the multicast FDB's MAC table
     SlotPool pool_;
     SlotArray<Entry> slots_;
     std::map<Id, State> model_;

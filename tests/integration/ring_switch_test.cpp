@@ -609,6 +609,22 @@ TEST_F(RingSwitch, a_station_moving_ports_is_relearned_despite_the_learning_cach
     }
 }
 
+TEST_F(RingSwitch, a_new_source_costs_one_learn_event_not_one_per_frame) {
+    start(access_all());
+    auto from = udp4_frame(ip4("224.0.0.251"), ip4("192.0.2.1"));
+    from[11] = 0xaa;
+    for (int i = 0; i < 20; ++i) inject(1, from);
+    sw_->worker_iteration(0);
+    EXPECT_EQ(sw_->worker_counters(0).learn_events.load(), 1u);
+    sw_->control_iteration();  // learned
+    for (int i = 0; i < 20; ++i) inject(1, from);
+    sw_->worker_iteration(0);
+    EXPECT_EQ(sw_->worker_counters(0).learn_events.load(), 1u) << "known on this port: no event";
+    for (int i = 0; i < 20; ++i) inject(2, from);
+    sw_->worker_iteration(0);
+    EXPECT_EQ(sw_->worker_counters(0).learn_events.load(), 2u) << "a move: one event";
+}
+
 TEST_F(RingSwitch, a_static_mac_forwards_without_learning_and_never_moves) {
     const MacAddr mac{{0x02, 0, 0, 0, 0, 0xaa}};
     Config c = access_all();
