@@ -214,7 +214,9 @@ void parse_ipv6(ParsedFrame& f, const std::uint8_t* data, std::size_t len) {
     f.ipv6_link_scope = dst.multicast_scope() == 2;
     f.ipv6_solicited_node = dst.is_solicited_node();
     f.cls = FrameClass::mcast_data;
-    return;
+    // A stream opener: UDP/TCP straight after the fixed header (what stream.h keys), beyond link scope.
+    f.run_opener = (next == kIpProtoUdp || next == kIpProtoTcp) && p == ip + 40 && !f.ipv6_link_scope &&
+                   (f.tag_count == 0 || (f.tag_count == 1 && f.outer.tpid == kEtherTypeVlan));
 }
 
 }  // namespace

@@ -110,6 +110,8 @@ struct VlanTag {
 
 inline constexpr std::uint8_t kIpProtoIgmp = 2;
 inline constexpr std::uint8_t kIpProtoIcmpv6 = 58;
+inline constexpr std::uint8_t kIpProtoTcp = 6;
+inline constexpr std::uint8_t kIpProtoUdp = 17;
 inline constexpr std::uint8_t kIpProtoNoNext = 59;
 inline constexpr std::uint8_t kIpProtoPim = 103;
 inline constexpr std::uint16_t kEtherTypeIpv4 = 0x0800;
@@ -139,7 +141,8 @@ struct ParsedFrame {
     bool l4_present = false;      // unfragmented or first fragment
     bool ipv6_link_scope = false;  // ff02::/16 group other than ff02::1 (snooped, RFC 4541 §3)
     bool ipv6_solicited_node = false;  // ff02::1:ff00:0/104: neighbour discovery
-    bool run_opener = false;       // may open a stream (stream.h): IPv4 data, no options, <= one 802.1Q tag
+    bool run_opener = false;       // may open a stream (stream.h): IPv4 data without options, IPv6 UDP/TCP
+                                   // data without extension headers beyond link scope; <= one 802.1Q tag
     IpAddr src;
     IpAddr group;  // IP destination (a multicast group when cls is mcast_data/control)
     MacAddr dst_mac;
@@ -155,9 +158,10 @@ ParsedFrame parse_frame(const std::uint8_t* data, std::size_t len);
 // The same, into `out` (the workers' form: no copy of the result).
 void parse_frame(const std::uint8_t* data, std::size_t len, ParsedFrame& out);
 
-// A stream opener (dataplane/stream.h): IPv4 multicast data, no IP options,
-// untagged or one 802.1Q tag (the parser decides it where it knows the header
-// length). Frames of its stream are forwarded by its decision, unparsed.
-constexpr bool opens_ipv4_run(const ParsedFrame& f) { return f.run_opener; }
+// A stream opener (dataplane/stream.h): IPv4 multicast data without IP
+// options, or IPv6 UDP/TCP multicast data without extension headers beyond
+// link scope; untagged or one 802.1Q tag (the parser decides it where it
+// knows the headers). Frames of its stream are forwarded by its decision, unparsed.
+constexpr bool opens_stream(const ParsedFrame& f) { return f.run_opener; }
 
 }  // namespace l2snoop

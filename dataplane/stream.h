@@ -1,4 +1,4 @@
-// Streams: IPv4 multicast frames a worker forwards without parsing them.
+// Streams: IP multicast frames a worker forwards without parsing them.
 //
 // Frames of one IPv4 multicast stream differ, frame to frame, only in header
 // fields no forwarding decision reads: TOS, identification, TTL and the header
@@ -8,8 +8,15 @@
 // checksum is valid, parses exactly like that opener (TTL aside). Its stream
 // key (those bytes, masked, plus length and ingress port) stands for the parse.
 //
+// IPv6 (no header checksum): a UDP or TCP datagram with no extension header
+// to a group whose MAC (33:33 + the group's low 32 bits, checked when the key
+// is made) carries it. Its key is the 802.1Q TCI, version, payload length,
+// next header, source and group, plus length and port: traffic class, flow
+// label and hop limit may change within a stream, and so may the source MAC,
+// which no forwarding decision reads (the worker learns it from each frame).
+//
 // Workers use that twice: a frame of the same stream as the frame before it
-// (a run) takes that frame's decision, and a frame whose key is in the
+// (a run; IPv4) takes that frame's decision, and a frame whose key is in the
 // worker's StreamCache takes the cached decision, as long as nothing the
 // decision was made from has changed since (the tables' version). Pure code:
 // no EAL.
@@ -30,9 +37,13 @@
 namespace l2snoop {
 
 struct StreamKey {
-    std::uint64_t w[5];  // the first L3 + 20 bytes as five words (0, 8, 16, 24, L3 + 12), varying bytes masked
+    // IPv4: the first L3 + 20 bytes as five words (0, 8, 16, 24, L3 + 12), varying bytes masked.
+    // IPv6: the header's first word (version, payload length, next header; TCI and L3 where the
+    // traffic class, flow label and hop limit were), then source and group.
+    std::uint64_t w[5];
     std::uint32_t meta;  // frame length | ingress port << 16
     std::uint8_t l3;     // 14 (untagged) or 18 (one 802.1Q tag)
+    bool v6;             // an IPv6 key: no run by bytes, no header checksum
     std::uint64_t hash;
 };
 
@@ -80,26 +91,81 @@ inline bool same_words(const std::uint8_t* a, const std::uint8_t* b) {
 }
 }  // namespace detail
 
+namespace detail {
+inline std::uint64_t load64(const std::uint8_t* p) {
+    std::uint64_t x;
+    std::memcpy(&x, p, 8);
+    return x;
+}
+// The IPv6 header's first word, kept: the version nibble, payload length and
+// next header; TCI and L3 go where the traffic class, flow label and hop limit were.
+inline std::uint64_t ipv6_word(const std::uint8_t* ip, std::uint16_t tci, std::uint8_t l3) {
+    std::uint8_t b[8];
+    std::memcpy(b, ip, 8);
+    b[0] &= 0xf0;
+    b[1] = static_cast<std::uint8_t>(tci >> 8);
+    b[2] = static_cast<std::uint8_t>(tci);
+    b[3] = l3;
+    b[7] = 0;
+    return load64(b);
+}
+inline bool ipv6_stream_shape(const std::uint8_t* d, std::uint16_t len, std::size_t l3) {
+    const std::uint8_t* ip = d + l3;
+    // UDP or TCP right after the fixed header (no extension header: MLD's hop-by-hop among them),
+    // IPv6, and the MAC carrying the group's low 32 bits (else the parser drops the frame).
+    return len >= l3 + 40 && (ip[0] >> 4) == 6 && (ip[6] == 17 || ip[6] == 6) && std::memcmp(d + 2, ip + 36, 4) == 0;
+}
+}  // namespace detail
+
 // The key of a frame that may belong to a stream: an IPv4 multicast MAC over
-// IPv4, untagged or with one 802.1Q tag, long enough for a 20-byte header.
-// False otherwise (the frame is parsed). Whether it really is stream data is
-// the parser's call (run_opener); the key only says which bytes to compare.
+// IPv4, untagged or with one 802.1Q tag, long enough for a 20-byte header; or
+// IPv6 as above. False otherwise (the frame is parsed). Whether it really is
+// stream data is the parser's call (run_opener); the key only says which
+// bytes to compare.
 inline bool make_stream_key(const std::uint8_t* d, std::uint16_t len, PortId in, StreamKey& k) {
-    if (len < 34 || d[0] != 0x01 || d[1] != 0x00 || d[2] != 0x5e) return false;
-    if (d[12] == 0x08 && d[13] == 0x00) {
-        k.l3 = 14;
-        detail::stream_words<14>(d, k.w);
-    } else if (d[12] == 0x81 && d[13] == 0x00 && d[16] == 0x08 && d[17] == 0x00 && len >= 38) {
-        k.l3 = 18;
-        detail::stream_words<18>(d, k.w);
+    if (len < 34) return false;
+    if (d[0] == 0x01 && d[1] == 0x00 && d[2] == 0x5e) {
+        if (d[12] == 0x08 && d[13] == 0x00) {
+            k.l3 = 14;
+            detail::stream_words<14>(d, k.w);
+        } else if (d[12] == 0x81 && d[13] == 0x00 && d[16] == 0x08 && d[17] == 0x00 && len >= 38) {
+            k.l3 = 18;
+            detail::stream_words<18>(d, k.w);
+        } else {
+            return false;
+        }
+        k.v6 = false;
+    } else if (d[0] == 0x33 && d[1] == 0x33) {
+        std::uint16_t tci = 0;
+        if (d[12] == 0x86 && d[13] == 0xdd) {
+            k.l3 = 14;
+        } else if (d[12] == 0x81 && d[13] == 0x00 && d[16] == 0x86 && d[17] == 0xdd) {
+            k.l3 = 18;
+            tci = static_cast<std::uint16_t>(d[14] << 8 | d[15]);
+        } else {
+            return false;
+        }
+        if (!detail::ipv6_stream_shape(d, len, k.l3)) return false;
+        const std::uint8_t* ip = d + k.l3;
+        k.w[0] = detail::ipv6_word(ip, tci, k.l3);
+        for (std::size_t j = 1; j < 5; ++j) k.w[j] = detail::load64(ip + 8 * j);
+        k.v6 = true;
     } else {
         return false;
     }
     k.meta = std::uint32_t{len} | std::uint32_t{in} << 16;
-    // Three independent multiplies; the table index takes the top bits,
-    // which depend on every bit of the products' inputs.
-    k.hash = (k.w[0] ^ k.w[3]) * 0x9e3779b97f4a7c15u ^ (k.w[1] ^ k.w[4] ^ k.meta) * 0xc2b2ae3d27d4eb4fu ^
-             k.w[2] * 0x165667b19e3779f9u;
+    // Three independent multiplies; the table index takes the top bits. A
+    // product's bit depends only on its inputs' bits at or below it, so what
+    // varies between streams must not sit only in a word's top bytes: IPv4's
+    // group MAC does not, but IPv6 addresses vary in their last bytes, the
+    // top of a little-endian word, and are fed byte-swapped.
+    std::uint64_t a = k.w[2], b = k.w[4];
+    if (k.v6) {
+        a = __builtin_bswap64(a);
+        b = __builtin_bswap64(b);
+    }
+    k.hash = (k.w[0] ^ k.w[3]) * 0x9e3779b97f4a7c15u ^ (k.w[1] ^ b ^ k.meta) * 0xc2b2ae3d27d4eb4fu ^
+             a * 0x165667b19e3779f9u;
     return true;
 }
 

@@ -168,7 +168,7 @@ void Worker::process_burst(PortId in, rte_mbuf** pkts, unsigned n) {
             } else {
                 fr.head = static_cast<std::uint8_t>(i);
                 fr.keyed = make_stream_key(data, len, in, b.keys[i]);
-                prev_l3 = fr.keyed ? b.keys[i].l3 : 0;
+                prev_l3 = fr.keyed && !b.keys[i].v6 ? b.keys[i].l3 : 0;  // runs by bytes: IPv4
                 if (fr.keyed && caching) cache_.prefetch(b.keys[i]);
             }
             prev = data;
@@ -192,7 +192,8 @@ void Worker::process_burst(PortId in, rte_mbuf** pkts, unsigned n) {
                 continue;
             }
         } else if (fr.keyed && caching) {
-            if (cache_.find(b.keys[i], version, b.cached[i]) && ipv4_header_checksum_ok(data + b.keys[i].l3, 20)) {
+            if (cache_.find(b.keys[i], version, b.cached[i]) &&
+                (b.keys[i].v6 || ipv4_header_checksum_ok(data + b.keys[i].l3, 20))) {
                 fr.kind = kCached;
                 fr.slot = static_cast<std::uint8_t>(i);  // cached[i] holds the decision
                 fr.vid = b.cached[i].vid;
@@ -234,7 +235,7 @@ void Worker::process_burst(PortId in, rte_mbuf** pkts, unsigned n) {
         }
         if (f.cls == FrameClass::mcast_data) {
             fr.kind = kMcast;
-            if (fr.keyed && opens_ipv4_run(f)) run = static_cast<int>(i);
+            if (fr.keyed && opens_stream(f)) run = static_cast<int>(i);
             // A frame of the same stream as the last one queued shares its
             // lookup and decision (a run the bytes alone could not show:
             // IPv6, IP options, a changed length or tag priority).
@@ -275,7 +276,7 @@ void Worker::process_burst(PortId in, rte_mbuf** pkts, unsigned n) {
         const Plan& p = b.mplans[k] = plan(to, b.mvids[k], arrival(f, b.mvids[k]), up, vlans);
         // Streams whose frames all leave in one form are remembered (at the
         // version the lookups above saw at the latest).
-        if (const auto rw = p.uniform(); caching && b.f[r].keyed && opens_ipv4_run(f) && rw)
+        if (const auto rw = p.uniform(); caching && b.f[r].keyed && opens_stream(f) && rw)
             cache_.insert(b.keys[r], version, {p.ports().bits(), b.mvids[k], static_cast<std::int8_t>(p.single), !hit, *rw});
     }
 

@@ -17,6 +17,9 @@
 #   BENCH_PEERS="testpmd l2snoop ovs" (the default)
 #   BENCH_BASELINE=path/to/another/l2snoop adds that build as a peer (an A/B in the same run)
 #   BENCH_ARGS="..." more l2snoop options; BENCH_OUT=FILE the raw results (default build/bench_std.tsv)
+#   BENCH_LCORES=0-1 l2snoop's lcores (default 1: one worker); BENCH_GEN_QUEUES=2 gives the generator port
+#   that many rx queues (net_pcap: one per rx_pcap argument), so that two workers share its traffic
+#   (l2snoop and its baseline only: testpmd needs as many queues on every port)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}
@@ -46,7 +49,9 @@ mkdir -p /dev/hugepages
 mountpoint -q /dev/hugepages || mount -t hugetlbfs none /dev/hugepages
 
 vdevs() {  # vdevs DIR
-  echo "--vdev=net_pcap0,rx_pcap=$1/data.pcap,infinite_rx=1"
+  local gen="--vdev=net_pcap0"
+  for _ in $(seq 1 "${BENCH_GEN_QUEUES:-1}"); do gen="$gen,rx_pcap=$1/data.pcap"; done
+  echo "$gen,infinite_rx=1"
   for p in 1 2 3; do echo "--vdev=net_pcap$p,rx_pcap=$1/setup$p.pcap"; done
 }
 
@@ -67,7 +72,7 @@ run_l2snoop() {  # run_l2snoop BINARY DIR [options]
   local bin=$1 dir=$2 prefix="bstd$$" log=$WORK/l2snoop.log
   shift 2
   # shellcheck disable=SC2046
-  "$bin" -l 1 --in-memory --no-pci --file-prefix "$prefix" $(vdevs "$dir") --log-level='*:error' -- \
+  "$bin" -l "${BENCH_LCORES:-1}" --in-memory --no-pci --file-prefix "$prefix" $(vdevs "$dir") --log-level='*:error' -- \
       --config "$dir/l2snoop.ini" "$@" >"$log" 2>&1 &
   local pid=$!
   PIDS+=("$pid")

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 #include <random>
 
 #include "dataplane/parse.h"
@@ -45,18 +46,17 @@ bool continues(const Frame& opener, const Frame& next) {
 
 Frame stream_frame(const char* group = "239.1.2.3") { return udp4_frame(ip4(group), ip4("192.0.2.1")); }
 
-TEST(Stream, openers_are_plain_ipv4_multicast_data_untagged_or_one_dot1q_tag) {
+TEST(Stream, openers_are_plain_ip_multicast_data_untagged_or_one_dot1q_tag) {
     const auto plain = stream_frame();
-    EXPECT_TRUE(opens_ipv4_run(parse(plain)));
-    EXPECT_TRUE(opens_ipv4_run(parse(with_tag(plain, 10))));
-    EXPECT_FALSE(opens_ipv4_run(parse(with_tag(with_tag(plain, 10), 100, 0x88a8))));
-    EXPECT_FALSE(opens_ipv4_run(parse(with_tag(plain, 10, 0x88a8))));
-    EXPECT_FALSE(opens_ipv4_run(parse(udp6_frame(ip6("ff0e::1:3"), ip6("2001:db8::1")))));
-    EXPECT_FALSE(opens_ipv4_run(parse(udp4_frame(ip4("224.0.0.251"), ip4("192.0.2.1")))));  // link-local: flooded
+    EXPECT_TRUE(opens_stream(parse(plain)));
+    EXPECT_TRUE(opens_stream(parse(with_tag(plain, 10))));
+    EXPECT_FALSE(opens_stream(parse(with_tag(with_tag(plain, 10), 100, 0x88a8))));
+    EXPECT_FALSE(opens_stream(parse(with_tag(plain, 10, 0x88a8))));
+    EXPECT_FALSE(opens_stream(parse(udp4_frame(ip4("224.0.0.251"), ip4("192.0.2.1")))));  // link-local: flooded
     Message q;
     q.type = MessageType::query;
     q.version = 3;
-    EXPECT_FALSE(opens_ipv4_run(parse(build_frame(q, kHostMac, ip4("192.0.2.1")))));  // control, and IP options
+    EXPECT_FALSE(opens_stream(parse(build_frame(q, kHostMac, ip4("192.0.2.1")))));  // control, and IP options
 }
 
 TEST(Stream, every_opener_has_a_key_and_frames_of_other_shapes_have_none) {
@@ -67,7 +67,6 @@ TEST(Stream, every_opener_has_a_key_and_frames_of_other_shapes_have_none) {
     EXPECT_EQ(key(with_tag(plain, 10))->l3, 18);
     EXPECT_FALSE(key(with_tag(plain, 10, 0x88a8)));
     EXPECT_FALSE(key(with_tag(with_tag(plain, 10), 100)));  // two 802.1Q tags
-    EXPECT_FALSE(key(udp6_frame(ip6("ff0e::1:3"), ip6("2001:db8::1"))));
     EXPECT_FALSE(key(Frame(plain.begin(), plain.begin() + 33)));  // no room for the IPv4 header
     auto unicast = plain;
     unicast[0] = 0x02;
@@ -101,7 +100,7 @@ TEST(Stream, a_frame_that_continues_a_stream_parses_like_its_opener) {
         auto opener = stream_frame();
         if (tags) opener = with_tag(opener, 10);
         const ParsedFrame po = parse(opener);
-        ASSERT_TRUE(opens_ipv4_run(po));
+        ASSERT_TRUE(opens_stream(po));
         std::size_t continued = 0, refused = 0;
         for (std::size_t pos = 0; pos < po.l3_offset + 20u; ++pos)
             for (int k = 0; k < 8; ++k)
@@ -132,8 +131,113 @@ TEST(Stream, the_same_bytes_on_another_port_or_of_another_length_are_another_str
     EXPECT_TRUE(same_stream(*key(f, 3), *key(f, 3)));
 }
 
+// IPv6: UDP or TCP with no extension header, beyond link scope.
+Frame stream6(const char* group = "ff0e::1:3") { return udp6_frame(ip6(group), ip6("2001:db8::1")); }
+
+TEST(Stream6, openers_are_udp_or_tcp_with_no_extension_header_beyond_link_scope) {
+    EXPECT_TRUE(opens_stream(parse(stream6())));
+    EXPECT_TRUE(opens_stream(parse(with_tag(stream6(), 10))));
+    EXPECT_FALSE(opens_stream(parse(with_tag(stream6(), 10, 0x88a8))));
+    EXPECT_FALSE(opens_stream(parse(stream6("ff02::1:3")))) << "link scope: the VLAN's link-scope policy decides";
+    EXPECT_FALSE(opens_stream(parse(stream6("ff02::1")))) << "all nodes: flooded";
+    Message r;
+    r.type = MessageType::report;
+    r.version = 2;
+    EXPECT_FALSE(opens_stream(parse(build_frame(r, kHostMac, ip6("fe80::1"))))) << "MLD: control";
+}
+
+TEST(Stream6, every_opener_has_a_key_and_other_shapes_have_none) {
+    ASSERT_TRUE(key(stream6()));
+    EXPECT_TRUE(key(stream6())->v6);
+    EXPECT_EQ(key(stream6())->l3, 14);
+    EXPECT_EQ(key(with_tag(stream6(), 10))->l3, 18);
+    EXPECT_FALSE(key(with_tag(stream6(), 10, 0x88a8)));
+    auto bad_mac = stream6();
+    bad_mac[5] ^= 1;  // the MAC no longer carries the group: the parser drops it
+    EXPECT_FALSE(key(bad_mac));
+    EXPECT_EQ(parse(bad_mac).reason, Malformed::group_mac_mismatch);
+    auto icmp = stream6();
+    icmp[14 + 6] = 58;  // next header ICMPv6: may be MLD, parsed
+    EXPECT_FALSE(key(icmp));
+    auto hbh = stream6();
+    hbh[14 + 6] = 0;
+    EXPECT_FALSE(key(hbh));
+    const auto s6 = stream6();
+    EXPECT_FALSE(key(Frame(s6.begin(), s6.begin() + 53)));  // no room for the header
+}
+
+TEST(Stream6, an_ipv6_key_is_never_an_ipv4_key) {
+    EXPECT_FALSE(same_stream(*key(stream6()), *key(stream_frame())));
+    EXPECT_FALSE(same_stream(*key(stream6()), *key(with_tag(stream6(), 0))));
+}
+
+TEST(Stream6, a_frame_with_the_key_of_an_opener_parses_like_it) {
+    // Every single-bit change of the headers: equal keys only where the
+    // parser agrees (hop limit aside, and the source MAC, which no decision reads).
+    for (std::size_t tags = 0; tags < 2; ++tags) {
+        auto opener = stream6();
+        if (tags) opener = with_tag(opener, 10);
+        ParsedFrame po = parse(opener);
+        ASSERT_TRUE(opens_stream(po));
+        const auto ko = key(opener);
+        ASSERT_TRUE(ko);
+        std::size_t same = 0, other = 0;
+        std::set<std::size_t> positions;
+        for (std::size_t pos = 0; pos < po.l3_offset + 48u; ++pos)
+            for (int bit = 0; bit < 8; ++bit) {
+                auto next = opener;
+                next[pos] ^= static_cast<std::uint8_t>(1u << bit);
+                const auto kn = key(next);
+                if (kn && same_stream(*ko, *kn)) {
+                    ParsedFrame pn = parse(next);
+                    pn.ttl = po.ttl;
+                    pn.src_mac = po.src_mac;
+                    ASSERT_EQ(pn, po) << "byte " << pos;
+                    positions.insert(pos);
+                    ++same;
+                } else {
+                    ++other;
+                }
+            }
+        // The source MAC, traffic class and flow label, hop limit; and the UDP header and payload (not keyed).
+        const std::size_t l3 = po.l3_offset;
+        EXPECT_EQ(positions, (std::set<std::size_t>{6, 7, 8, 9, 10, 11, l3, l3 + 1, l3 + 2, l3 + 3, l3 + 7, l3 + 40,
+                                                    l3 + 41, l3 + 42, l3 + 43, l3 + 44, l3 + 45, l3 + 46, l3 + 47}));
+        EXPECT_GT(other, 0u);
+    }
+}
+
+TEST(Stream6, the_same_stream_on_another_port_length_or_tag_priority_is_another_stream) {
+    const auto f = stream6();
+    EXPECT_FALSE(same_stream(*key(f, 0), *key(f, 1)));
+    auto longer = f;
+    longer.push_back(0);
+    EXPECT_FALSE(same_stream(*key(f), *key(longer)));
+    EXPECT_FALSE(same_stream(*key(with_tag(f, 10, 0x8100, 0)), *key(with_tag(f, 10, 0x8100, 5))));
+}
+
 StreamCache::Decision decision(PortSet::Bits ports, VlanId vid = 1) {
     return {ports, vid, static_cast<std::int8_t>(std::popcount(ports) == 1 ? std::countr_zero(ports) : -1), false};
+}
+
+TEST(Stream6, a_thousand_ipv6_streams_of_sixty_four_sources_all_find_their_place) {
+    // IPv6 addresses vary in their last bytes: the key's hash must still
+    // spread them (it once put 300 such streams in 81 buckets).
+    StreamCache c(131072);
+    std::vector<StreamKey> ks;
+    char g[64], s[64];
+    for (int i = 0; i < 1024; ++i) {
+        std::snprintf(g, sizeof g, "ff0e::1:%x", i);
+        std::snprintf(s, sizeof s, "2001:db8::%x", i % 64 + 1);
+        ks.push_back(*key(udp6_frame(ip6(g), ip6(s))));
+        c.insert(ks.back(), 7, decision(2));
+    }
+    int found = 0;
+    for (const auto& k : ks) {
+        StreamCache::Decision d;
+        found += c.find(k, 7, d);
+    }
+    EXPECT_EQ(found, 1024);
 }
 
 TEST(StreamCache, a_decision_answers_only_at_the_version_it_was_made_at) {
