@@ -133,8 +133,14 @@ run_ovs() {  # run_ovs DIR EXPECTED_MEMBERSHIPS
       other_config:mcast-snooping-table-size=65536
   # Receivers first: frames a PMD reads before the bridge knows the port are dropped, so their setup is
   # replayed (a new n_rxq_desc restarts the ethdev, which re-reads its pcap) until OVS holds every membership.
+  # VLANs as l2snoop.ini has them: by default every OVS port is a trunk of every VLAN with untagged
+  # frames in VLAN 0 (l2snoop: trunks of 10, 20, 30, native 1: the same forwarding); the access workload
+  # needs port 0 a trunk of VLAN 10 and ports 1-3 its access ports.
+  local rx_vlan=() gen_vlan=()
+  if [[ $dir == */access-* ]]; then rx_vlan=(tag=10 vlan_mode=access); gen_vlan=(trunks=10 vlan_mode=trunk); fi
   for p in 1 2 3; do
-    "${vsctl[@]}" add-port br0 "p$p" -- set Interface "p$p" type=dpdk "options:dpdk-devargs=net_pcap$p,rx_pcap=$dir/setup$p.pcap"
+    "${vsctl[@]}" add-port br0 "p$p" "${rx_vlan[@]}" -- set Interface "p$p" type=dpdk \
+        "options:dpdk-devargs=net_pcap$p,rx_pcap=$dir/setup$p.pcap"
   done
   local have=0 desc=1024
   for _ in 1 2 3 4 5; do
@@ -144,13 +150,15 @@ run_ovs() {  # run_ovs DIR EXPECTED_MEMBERSHIPS
     desc=$((desc == 1024 ? 2048 : 1024))
     for p in 1 2 3; do "${vsctl[@]}" set Interface "p$p" "options:n_rxq_desc=$desc"; done
   done
-  "${vsctl[@]}" add-port br0 p0 -- set Interface p0 type=dpdk "options:dpdk-devargs=net_pcap0,rx_pcap=$dir/data.pcap,infinite_rx=1"
+  "${vsctl[@]}" add-port br0 p0 "${gen_vlan[@]}" -- set Interface p0 type=dpdk \
+      "options:dpdk-devargs=net_pcap0,rx_pcap=$dir/data.pcap,infinite_rx=1"
   sleep 2
   stats() { for p in 0 1 2 3; do "${vsctl[@]}" get Interface "p$p" statistics:rx_packets statistics:tx_packets; done; date +%s.%N; }
   local a b
   a=$(stats | tr '\n' ' ')
   sleep "$SECS"
   b=$(stats | tr '\n' ' ')
+  echo "ovs: $("${appctl[@]}" fdb/show br0 | awk 'NR > 1' | wc -l) MACs learned" >&2
   "${appctl[@]}" exit || true
   kill "$(cat "$run/ovsdb.pid")" 2>/dev/null || true
   for pf in vswitchd ovsdb; do  # at most 5 s each
