@@ -70,6 +70,7 @@ struct StreamWords {
 template <std::size_t L3>
 inline void stream_words(const std::uint8_t* d, std::uint64_t* w) {
     using W = StreamWords<L3>;
+#pragma GCC unroll 5
     for (std::size_t j = 0; j < 5; ++j) {
         std::uint64_t x;
         std::memcpy(&x, d + W::offs[j], 8);
@@ -115,6 +116,24 @@ inline bool ipv6_stream_shape(const std::uint8_t* d, std::uint16_t len, std::siz
     // IPv6, and the MAC carrying the group's low 32 bits (else the parser drops the frame).
     return len >= l3 + 40 && (ip[0] >> 4) == 6 && (ip[6] == 17 || ip[6] == 6) && std::memcmp(d + 2, ip + 36, 4) == 0;
 }
+// The IPv6 half of make_stream_key (out of the IPv4 path's way).
+inline bool ipv6_stream_key(const std::uint8_t* d, std::uint16_t len, StreamKey& k) {
+    std::uint16_t tci = 0;
+    if (d[12] == 0x86 && d[13] == 0xdd) {
+        k.l3 = 14;
+    } else if (d[12] == 0x81 && d[13] == 0x00 && d[16] == 0x86 && d[17] == 0xdd) {
+        k.l3 = 18;
+        tci = static_cast<std::uint16_t>(d[14] << 8 | d[15]);
+    } else {
+        return false;
+    }
+    if (!ipv6_stream_shape(d, len, k.l3)) return false;
+    const std::uint8_t* ip = d + k.l3;
+    k.w[0] = ipv6_word(ip, tci, k.l3);
+    for (std::size_t j = 1; j < 5; ++j) k.w[j] = load64(ip + 8 * j);
+    k.v6 = true;
+    return true;
+}
 }  // namespace detail
 
 // The key of a frame that may belong to a stream: an IPv4 multicast MAC over
@@ -122,7 +141,7 @@ inline bool ipv6_stream_shape(const std::uint8_t* d, std::uint16_t len, std::siz
 // IPv6 as above. False otherwise (the frame is parsed). Whether it really is
 // stream data is the parser's call (run_opener); the key only says which
 // bytes to compare.
-inline bool make_stream_key(const std::uint8_t* d, std::uint16_t len, PortId in, StreamKey& k) {
+[[gnu::always_inline]] inline bool make_stream_key(const std::uint8_t* d, std::uint16_t len, PortId in, StreamKey& k) {
     if (len < 34) return false;
     if (d[0] == 0x01 && d[1] == 0x00 && d[2] == 0x5e) {
         if (d[12] == 0x08 && d[13] == 0x00) {
@@ -136,20 +155,7 @@ inline bool make_stream_key(const std::uint8_t* d, std::uint16_t len, PortId in,
         }
         k.v6 = false;
     } else if (d[0] == 0x33 && d[1] == 0x33) {
-        std::uint16_t tci = 0;
-        if (d[12] == 0x86 && d[13] == 0xdd) {
-            k.l3 = 14;
-        } else if (d[12] == 0x81 && d[13] == 0x00 && d[16] == 0x86 && d[17] == 0xdd) {
-            k.l3 = 18;
-            tci = static_cast<std::uint16_t>(d[14] << 8 | d[15]);
-        } else {
-            return false;
-        }
-        if (!detail::ipv6_stream_shape(d, len, k.l3)) return false;
-        const std::uint8_t* ip = d + k.l3;
-        k.w[0] = detail::ipv6_word(ip, tci, k.l3);
-        for (std::size_t j = 1; j < 5; ++j) k.w[j] = detail::load64(ip + 8 * j);
-        k.v6 = true;
+        if (!detail::ipv6_stream_key(d, len, k)) return false;
     } else {
         return false;
     }

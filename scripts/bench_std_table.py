@@ -20,6 +20,8 @@ def load(path):
         _, case, peer, rin, rout, learned, want = f
         if case not in cases:
             cases.append(case)
+        if float(rin) == 0:  # a run that did not start (the log says so): not a measurement
+            continue
         rows.setdefault((case, peer), []).append((float(rin), float(rout), learned, int(want)))
     return cases, rows
 
