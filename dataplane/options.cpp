@@ -162,7 +162,7 @@ private:
         many("static-group", "VID:GROUP:P[,P...][:source=S]: static membership, of every source or of S only "
                              "(e.g. 10:239.1.1.1:2,3 or 10:232.1.1.1:2:source=192.0.2.1; IPv6 in brackets: 10:[ff0e::1]:2)");
         number<std::uint32_t>("punt-burst", c.punt_burst, 1, 1000000,
-                              "with --punt-rate: control frames a port may send back to back");
+                              "the policer's depth: control frames a port may send back to back (a burst of joins)");
         many("vlan-unregistered", "VID=flood|router|drop: --unregistered for one VLAN");
         choice("unregistered", c.unregistered,
                "where multicast to unregistered groups goes: flood (every port of the VLAN), router (router ports "
@@ -189,8 +189,8 @@ private:
             [](std::uint32_t n) { return (n & (n - 1)) == 0; }, "0 or a power of two");
         number<std::uint32_t>("mbufs", c.mbufs, 1024, 1u << 24, "mbuf pool size (default: computed)", false);
         number<std::uint32_t>("punt-rate", c.punt_rate, 0, 10000000,
-                              "police control frames (IGMP, MLD, PIM) to this many per second per port (0: no policer; "
-                              "the control thread serves the ports' queues fairly either way)");
+                              "police control frames (IGMP, MLD, PIM) to this many per second per port, sustained "
+                              "(0: no policer); the control thread serves the ports' queues fairly either way");
         number<std::uint32_t>("punt-queue", c.punt_queue, 64, 1u << 20,
                               "control frames each worker queues for the control thread, all its ports together "
                               "(a burst of joins on one port queues whole)");

@@ -57,8 +57,8 @@ struct Config {
     // Stream cache entries per worker (stream.h), a power of two; 0: off.
     std::uint32_t stream_cache = 131072;
     std::uint32_t mbufs = 0;        // 0: sized by formula (see switch.cpp)
-    std::uint32_t punt_rate = 0;        // policer: control frames per second per port (0: none)
-    std::uint32_t punt_burst = 200;     // the policer's depth: control frames a port may send back to back
+    std::uint32_t punt_rate = 20000;    // policer: control frames per second per port (0: none)
+    std::uint32_t punt_burst = 16384;   // the policer's depth: control frames a port may send back to back
     std::uint32_t punt_queue = 16384;   // punted frames a worker holds for the control thread, all ports together
     std::uint32_t punt_reserve = 256;   // of which each port may always hold
     // Rx queues per port, spread by RSS on IP addresses (a stream stays on one

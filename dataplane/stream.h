@@ -144,10 +144,12 @@ inline bool ipv6_stream_key(const std::uint8_t* d, std::uint16_t len, StreamKey&
 [[gnu::always_inline]] inline bool make_stream_key(const std::uint8_t* d, std::uint16_t len, PortId in, StreamKey& k) {
     if (len < 34) return false;
     if (d[0] == 0x01 && d[1] == 0x00 && d[2] == 0x5e) {
-        if (d[12] == 0x08 && d[13] == 0x00) {
+        // IPv4 without options (0x45): only such frames open streams, and IGMP (router alert) never
+        // pays for a key and a cache probe.
+        if (d[12] == 0x08 && d[13] == 0x00 && d[14] == 0x45) {
             k.l3 = 14;
             detail::stream_words<14>(d, k.w);
-        } else if (d[12] == 0x81 && d[13] == 0x00 && d[16] == 0x08 && d[17] == 0x00 && len >= 38) {
+        } else if (d[12] == 0x81 && d[13] == 0x00 && d[16] == 0x08 && d[17] == 0x00 && d[18] == 0x45 && len >= 38) {
             k.l3 = 18;
             detail::stream_words<18>(d, k.w);
         } else {

@@ -115,7 +115,7 @@ void Worker::learn_lookup(PortId in, VlanId vid, const std::uint8_t* src, std::u
     }
 }
 
-// The optional per-port policer (--punt-rate): false when the frame is over it.
+// The per-port policer (--punt-rate, 0: off): false when the frame is over it.
 bool Worker::police(PortId in) {
     if (tokens_[in] < kToken) return false;
     tokens_[in] -= kToken;
@@ -178,7 +178,7 @@ void Worker::process_burst(PortId in, rte_mbuf** pkts, unsigned n) {
 
     // Stage 1: parse, admit and classify the whole burst; queue lookups.
     int run = -1;  // a chain whose first frame was forwarded as a stream: its frames take that decision unparsed
-    unsigned hits = 0, misses = 0, nm = 0, nu = 0, np = 0;
+    unsigned hits = 0, misses = 0, nm = 0, nu = 0, np = 0, nd = 0;
     for (unsigned i = 0; i < n; ++i) {
         rte_mbuf* m = pkts[i];
         const auto* data = rte_pktmbuf_mtod(m, const std::uint8_t*);
@@ -210,14 +210,14 @@ void Worker::process_burst(PortId in, rte_mbuf** pkts, unsigned n) {
         if (f.cls == FrameClass::malformed || f.cls == FrameClass::reserved) {
             const Drop d = f.cls == FrameClass::reserved ? Drop::reserved : malformed_drop(f.reason);
             bump(c_.drops[in][static_cast<int>(d)]);
-            rte_pktmbuf_free(m);
+            b.dead[nd++] = m;
             continue;
         }
         const auto vid = t_.admission->vlan(f, in);
         if (!vid) {
             const Drop d = f.tag_count && f.outer.vid ? Drop::vlan_not_allowed : Drop::untagged_not_allowed;
             bump(c_.drops[in][static_cast<int>(d)]);
-            rte_pktmbuf_free(m);
+            b.dead[nd++] = m;
             continue;
         }
         fr.vid = *vid;
@@ -225,7 +225,7 @@ void Worker::process_burst(PortId in, rte_mbuf** pkts, unsigned n) {
         if (f.cls == FrameClass::control) {
             if (s_.punt_rate && !police(in)) {
                 bump(c_.drops[in][static_cast<int>(Drop::punt_rate)]);
-                rte_pktmbuf_free(m);
+                b.dead[nd++] = m;
                 continue;
             }
             // What the control thread needs of the parse travels with the frame.
@@ -261,6 +261,7 @@ void Worker::process_burst(PortId in, rte_mbuf** pkts, unsigned n) {
         }
     }
     if (np) punt(in, np);
+    if (nd) rte_pktmbuf_free_bulk(b.dead, nd);  // dropped frames (counted above), back to the pool at once
     if (hits) bump(c_.stream_hits, hits);
     if (misses) bump(c_.stream_misses, misses);
 

@@ -46,8 +46,8 @@ struct SharedTables {
 // The worker's settings (from Config, read-only).
 struct WorkerSettings {
     std::uint16_t burst = 32;
-    std::uint32_t punt_rate = 0;        // control frames per second per port (0: no policer)
-    std::uint32_t punt_burst = 200;     // the policer's depth
+    std::uint32_t punt_rate = 20000;    // control frames per second per port (0: no policer)
+    std::uint32_t punt_burst = 16384;   // the policer's depth
     std::uint32_t punt_queue = 16384;   // punted frames the worker's queues hold together (PuntQueues)
     std::uint32_t punt_reserve = 256;   // of which each port may always hold
     std::uint32_t stream_cache = 0;  // entries; 0: off
@@ -132,6 +132,7 @@ private:
         PortId uports[kMaxBurst];
         // Control frames, queued for the control thread at the end of stage 1.
         PuntedFrame punts[kMaxBurst];
+        rte_mbuf* dead[kMaxBurst];  // frames dropped in stage 1, freed together
     };
     Burst b_;
 

@@ -5,7 +5,7 @@
           joined, and 1 frame in 1,024 to the probe group 239.9.9.9 (joined
           by nobody until the probe)
   port 1  net_pcap, replayed forever: IGMPv2 reports for 4,096 groups from
-          256 hosts (the flood); or, without the flood, one ARP
+          256 hosts (the flood); or, without the flood, one ARP once
   port 2  net_tap (a kernel interface): the probe host
   port 3  net_pcap, once: a burst of 10,000 IGMPv2 joins (the data's 1,024
           groups among them), all delivered at start: every one must be learned
@@ -84,12 +84,13 @@ def run(binary, d, workers, flood, secs):
     lcores = "0-1" if workers == 2 else "1"
     args = [binary, "-l", lcores, "--in-memory", "--no-pci", "--file-prefix", prefix,
             "--vdev=net_pcap0,rx_pcap=%s/data.pcap,infinite_rx=1" % d,
-            "--vdev=net_pcap1,rx_pcap=%s/%s,infinite_rx=1" % (d, "flood.pcap" if flood else "quiet.pcap"),
+            "--vdev=net_pcap1,rx_pcap=%s/flood.pcap,infinite_rx=1" % d if flood else
+            "--vdev=net_pcap1,rx_pcap=%s/quiet.pcap" % d,
             "--vdev=net_tap0,iface=%s" % TAP,
             "--vdev=net_pcap3,rx_pcap=%s/joins.pcap" % d,
             "--log-level=*:error", "--", "--unregistered", "router", "--querier", "off"]
     if workers == 2:  # the data port alone on lcore 1; the rest (and the control thread) on lcore 0
-        args += ["--queue-map", "(0,0,1),(1,0,0),(2,0,0),(3,0,0)"]
+        args += ["--queue-map", "(0,0,1),(1,0,0),(2,0,0),(2,1,0),(3,0,0)"]  # net_tap: a queue per worker
     log = open(d + "/l2snoop.log", "w")
     p = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
     try:

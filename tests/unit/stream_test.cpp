@@ -71,6 +71,11 @@ TEST(Stream, every_opener_has_a_key_and_frames_of_other_shapes_have_none) {
     auto unicast = plain;
     unicast[0] = 0x02;
     EXPECT_FALSE(key(unicast));
+    Message r;
+    r.type = MessageType::report;
+    r.version = 2;
+    r.group = ip4("239.1.2.3");
+    EXPECT_FALSE(key(build_frame(r, kHostMac, ip4("192.0.2.1")))) << "IP options (IGMP's router alert): no stream";
 }
 
 TEST(Stream, tos_identification_and_ttl_may_change_within_a_stream) {
