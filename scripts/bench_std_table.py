@@ -75,11 +75,13 @@ def plot(cases, rows, path):
         ys = [median(rows[(c, p)], 0) if (c, p) in rows else 0 for c in cases]
         bars = ax.bar(xs, ys, width, label=p)
         ax.bar_label(bars, fmt="%.1f", fontsize=7)
+    top = max(median(rs, 0) for rs in rows.values())
+    ax.set_ylim(0, top * 1.3)  # room for the legend above the bars
     ax.set_xticks(range(len(cases)))
     ax.set_xticklabels(cases)
     ax.set_ylabel("Mpps received on the generator port (median)")
     ax.set_title("Standard topology: 4 net_pcap ports, 1 forwarding core, 64-byte frames")
-    ax.legend()
+    ax.legend(ncol=len(peers), loc="upper center")
     fig.tight_layout()
     fig.savefig(path, metadata={"Date": None})
 
