@@ -1,6 +1,7 @@
 // Control frames on their way to the control thread: per-port punt queues
 // (dataplane/punt_queues.h) served by deficit round robin (dataplane/drr.h),
 // and the per-port policer (--punt-rate, --punt-burst).
+#include <algorithm>
 #include <string>
 
 #include "tests/integration/ring_switch.h"
@@ -26,6 +27,14 @@ protected:
             if (sw_->control_iteration() == 0) return;
         FAIL() << "control thread never idle";
     }
+    // `n` reports for groups 0.. (modulo `distinct`) on port `p`, faster than
+    // the control thread: the workers take each 500 before it runs.
+    void flood_reports(unsigned p, unsigned n, unsigned distinct = ~0u) {
+        for (unsigned i = 0; i < n; i += 500) {
+            for (unsigned j = i; j < std::min(n, i + 500); ++j) inject(p, report(group_name(j % distinct).c_str()));
+            work_until_idle();
+        }
+    }
     std::size_t groups_on(unsigned p) {
         std::size_t n = 0;
         for (const auto& m : sw_->snooper().memberships(sw_->now())) n += m.port == ports_->ids[p];
@@ -37,10 +46,7 @@ TEST_F(Punt, a_burst_of_ten_thousand_joins_on_one_port_is_learned_completely) {
     start(access_all());
     // Faster than the control thread: every report is queued before it runs once.
     constexpr unsigned kJoins = 10000;
-    for (unsigned i = 0; i < kJoins; i += 500) {
-        for (unsigned j = i; j < i + 500; ++j) inject(1, report(group_name(j).c_str()));
-        work_until_idle();
-    }
+    flood_reports(1, kJoins);
     EXPECT_EQ(stats(1).punted, kJoins);
     EXPECT_EQ(stats(1).drops[static_cast<int>(Drop::punt_ring_full)], 0u);
     control_until_idle();
@@ -53,10 +59,7 @@ TEST_F(Punt, a_port_flooding_reports_fills_the_shared_queue_but_not_another_port
     c.punt_queue = 1024;
     c.punt_reserve = 16;
     start(c);
-    for (unsigned i = 0; i < 2000; i += 500) {
-        for (unsigned j = i; j < i + 500; ++j) inject(1, report(group_name(j).c_str()));
-        work_until_idle();
-    }
+    flood_reports(1, 2000);
     EXPECT_EQ(stats(1).punted, 1024u) << "the shared part, all of it";
     EXPECT_EQ(stats(1).drops[static_cast<int>(Drop::punt_ring_full)], 2000u - 1024u);
     // A join on port 3 while port 1's frames fill the queue: port 3's reserve takes it,
@@ -110,10 +113,7 @@ TEST_F(Punt, the_policer_can_be_turned_off) {
     c.punt_rate = 0;
     c.punt_burst = 1;
     start(c);
-    for (unsigned i = 0; i < 3000; i += 500) {
-        for (unsigned j = i; j < i + 500; ++j) inject(1, report(group_name(j % 1000).c_str()));
-        work_until_idle();
-    }
+    flood_reports(1, 3000, 1000);
     EXPECT_EQ(stats(1).punted, 3000u);
     EXPECT_EQ(stats(1).drops[static_cast<int>(Drop::punt_rate)], 0u);
 }
