@@ -19,7 +19,6 @@ Worker::Worker(unsigned id, const WorkerSettings& s, const SharedTables& t, cons
     : id_(id), s_(s), t_(t), clock_(clock), qsbr_(qsbr), egress_(tx_, pool) {}
 
 Worker::~Worker() {
-    // Frames still in flight to or from this worker go back to the pool.
     // Frames still in flight to this worker go back to the pool (PuntQueues frees its own).
     if (handoff_ != nullptr) {
         HandedFrame h;
