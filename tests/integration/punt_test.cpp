@@ -118,5 +118,25 @@ TEST_F(Punt, the_policer_can_be_turned_off) {
     EXPECT_EQ(stats(1).drops[static_cast<int>(Drop::punt_rate)], 0u);
 }
 
+TEST_F(Punt, over_its_policer_a_port_drops_igmp_unparsed_and_counts_it_policed) {
+    Config c = access_all();
+    c.punt_rate = 1;
+    c.punt_burst = 2;
+    start(c);
+    flood_reports(1, 5);
+    EXPECT_EQ(stats(1).punted, 2u);
+    EXPECT_EQ(stats(1).drops[static_cast<int>(Drop::punt_rate)], 3u);
+    auto bad = report("239.1.1.1");
+    bad[24] ^= 0xff;  // its IPv4 checksum: the policer drops it before a parse would
+    inject(1, bad);
+    work_until_idle();
+    EXPECT_EQ(stats(1).drops[static_cast<int>(Drop::punt_rate)], 4u);
+    EXPECT_EQ(stats(1).drops[static_cast<int>(malformed_drop(Malformed::bad_ipv4_checksum))], 0u);
+    const auto f = udp4_frame(ip4("239.1.1.1"), ip4("192.0.2.1"));
+    inject(1, f);
+    work_until_idle();
+    EXPECT_EQ(receivers(f), (std::vector<unsigned>{0, 2, 3})) << "data from the same port goes on";
+}
+
 }  // namespace
 }  // namespace l2snoop::test
