@@ -122,6 +122,7 @@ def run(binary, d, workers, flood, secs):
             p.kill()
             p.wait()
         log.close()
+        shutil.rmtree("/var/run/dpdk/" + prefix, ignore_errors=True)  # its runtime directory (control socket)
 
 
 def main():

@@ -38,7 +38,7 @@ WORK=$(mktemp -d)
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
+  rm -rf "$WORK" "/var/run/dpdk/bstd$$"  # l2snoop's runtime directory (its control socket)
 }
 trap cleanup EXIT
 trap 'exit 1' TERM INT
