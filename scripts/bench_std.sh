@@ -38,7 +38,8 @@ WORK=$(mktemp -d)
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  rm -rf "$WORK" "/var/run/dpdk/bstd$$"  # l2snoop's runtime directory (its control socket)
+  # l2snoop's runtime directory (its control socket), testpmd's and OVS's
+  rm -rf "$WORK" "/var/run/dpdk/bstd$$" "/var/run/dpdk/bstdtp$$" "/var/run/dpdk/bstdovs$$"
 }
 trap cleanup EXIT
 trap 'exit 1' TERM INT
@@ -60,7 +61,7 @@ run_testpmd() {  # run_testpmd DIR
   local log=$WORK/testpmd.log
   # io forwarding pairs port 0 with port 1: out is port 1's tx.
   # shellcheck disable=SC2046
-  (sleep $((SECS + 2)); echo) | timeout $((SECS + 20)) dpdk-testpmd -l 0,1 --in-memory --no-pci $(vdevs "$1") \
+  (sleep $((SECS + 2)); echo) | timeout $((SECS + 20)) dpdk-testpmd -l 0,1 --in-memory --no-pci --file-prefix "bstdtp$$" $(vdevs "$1") \
       --log-level='*:error' -- --forward-mode=io --nb-cores=1 --stats-period 1 --total-num-mbufs=65536 >"$log" 2>&1 || true
   # A block per second: per port Rx-pps then Tx-pps; the blocks after 2 s of warm-up.
   awk '/Port statistics/ {n++; port = 0} /Rx-pps/ && port == 0 {rx[n] = $2} /Tx-pps/ {if (port == 1) tx[n] = $2; port++}
@@ -162,7 +163,15 @@ run_ovs() {  # run_ovs DIR EXPECTED_MEMBERSHIPS
   "${vsctl[@]}" add-port br0 p0 "${gen_vlan[@]}" -- set Interface p0 type=dpdk \
       "options:dpdk-devargs=net_pcap0,rx_pcap=$dir/data.pcap,infinite_rx=1"
   sleep 2
-  stats() { for p in 0 1 2 3; do "${vsctl[@]}" get Interface "p$p" statistics:rx_packets statistics:tx_packets; done; date +%s.%N; }
+  # Live counters from the datapath (OpenFlow port stats; the database's copy is refreshed only every 5 s).
+  local ofports=()
+  for p in 0 1 2 3; do ofports+=("$("${vsctl[@]}" get Interface "p$p" ofport)"); done
+  stats() {
+    for o in "${ofports[@]}"; do
+      ovs-ofctl dump-ports "unix:$run/br0.mgmt" "$o" | tr ',' '\n' | awk -F= '/rx pkts/ {r = $2} /tx pkts/ {t = $2} END {print r + 0, t + 0}'
+    done
+    date +%s.%N
+  }
   local a b
   a=$(stats | tr '\n' ' ')
   sleep "$SECS"
