@@ -111,6 +111,15 @@ std::string to_ini(const Config& c) {
     }
     for (const auto& [key, p] : c.static_macs)
         line("static-mac", num(key.first) + ":" + key.second.to_string() + ":" + num(p));
+    o << "\n# GMRP and MMRP\n";
+    line("gmrp", on_off(c.mrp.gmrp));
+    for (const auto& [v, on] : c.mrp.vlan_gmrp) line("vlan-gmrp", num(v) + "=" + on_off(on));
+    line("mmrp", on_off(c.mrp.mmrp));
+    for (const auto& [v, on] : c.mrp.vlan_mmrp) line("vlan-mmrp", num(v) + "=" + on_off(on));
+    line("mrp-leave-time", duration_text(c.mrp.leave_time));
+    line("mrp-join-time", duration_text(c.mrp.join_time));
+    line("mrp-leaveall-time", duration_text(c.mrp.leave_all_time));
+    line("mrp-periodic", on_off(c.mrp.periodic));
     o << "\n# engine (a restart applies these)\n";
     line("mdb-size", num(c.mdb_size));
     line("mdb-sources", num(c.mdb_sources));

@@ -23,7 +23,7 @@ constexpr unsigned kLearnBatch = 64;         // learn events taken from a worker
 ControlPlane::ControlPlane(const Config& cfg, VlanTable& vlans, MulticastFdb& mfdb, UnicastFdb& ufdb, Ports& ports,
                            const Clock& clock, rte_mempool* pool)
     : cfg_(cfg), vlans_(vlans), mfdb_(mfdb), ufdb_(ufdb), ports_(ports), clock_(clock), pool_(pool),
-      egress_(handoff_, pool), snooper_(cfg.snoop) {}
+      egress_(handoff_, pool), snooper_(cfg.snoop), mrp_(cfg.mrp) {}
 
 bool ControlPlane::init(const std::vector<Worker*>& workers, const QueueMap& map, std::string& error) {
     workers_ = workers;
@@ -62,6 +62,7 @@ bool ControlPlane::init(const std::vector<Worker*>& workers, const QueueMap& map
         vlans_.set_snooping(vid, cfg_.vlan_snooping_on(vid));
         set_vlan_policies(vid, cfg_);
         snooper_.add_vlan(vid, sets.first, cfg_.vlan_snooping_on(vid), t0, actions_);
+        mrp_.set_ports(vid, sets.first & ports_.up(), t0, mrp_actions_);
     }
     // Static memberships are the engine's (it keeps (*,G) and (S,G) entries consistent with them).
     for (const auto& [key, ps] : cfg_.static_groups)
@@ -105,6 +106,7 @@ void ControlPlane::set_vlan_policies(VlanId vid, const Config& c) {
     vlans_.set_flood_solicited_node6(vid, on_for(c.snoop.flood_solicited_node6, vid));
     vlans_.set_unregistered(vid, c.unregistered_in(vid));
     vlans_.set_flood_ports(vid, c.flood_ports & vlans_.members(vid));
+    vlans_.set_mrp(vid, c.mrp.protocols(vid));
 }
 
 void ControlPlane::apply(Actions& a) {
@@ -161,6 +163,7 @@ void ControlPlane::send(const SendAction& s, const MacAddr& src_mac) {
 
 void ControlPlane::handle(const PuntedFrame& pf) {
     ++ctl_.control_frames;
+    if (pf.kind == ControlKind::gmrp || pf.kind == ControlKind::mmrp) return handle_mrp(pf);
     const auto* data = rte_pktmbuf_mtod(pf.m, const std::uint8_t*);
     const std::span<const std::uint8_t> l4{data + pf.l4_offset, pf.l4_length};
     const Time t = clock_.now();
@@ -209,7 +212,10 @@ void ControlPlane::check_links() {
         snooper_.set_port_up(p, up.contains(p), t, actions_);
         if (!up.contains(p)) ufdb_.flush_port(p);
     }
+    // GMRP/MMRP run on the members of each VLAN whose link is up.
+    for (VlanId vid : vlan_ids_) mrp_.set_ports(vid, vlans_.members(vid) & up, t, mrp_actions_);
     apply(actions_);
+    apply_mrp();
 }
 
 // One round of deficit round robin over the ports' punt queues.
@@ -245,6 +251,8 @@ unsigned ControlPlane::iteration() {
     const Time t = clock_.now();
     snooper_.on_timer(t, actions_);
     apply(actions_);
+    mrp_.on_timer(t, mrp_actions_);
+    if (!mrp_actions_.empty()) apply_mrp();
     ufdb_.age(t);
     mfdb_.reclaim();
     ufdb_.reclaim();
@@ -285,8 +293,8 @@ void ControlPlane::build_snapshot() {
     s->taken = t;
     s->config = live_;
     for (VlanId v : vlan_ids_)
-        s->vlans.push_back({v, vlans_.members(v), vlans_.untagged(v), vlans_.flood_ports(v), vlans_.unregistered(v),
-                            vlans_.snooping(v)});
+        s->vlans.push_back({v, vlans_.members(v), vlans_.untagged(v), vlans_.flood_ports(v), vlans_.forward_all(v),
+                            vlans_.forward_unregistered(v), vlans_.unregistered(v), vlans_.snooping(v)});
     for (PortId p : ports_.ids()) s->ports.push_back(ports_.info(p));
     s->memberships = snooper_.memberships(t);
     s->queriers = snooper_.queriers(t);
@@ -296,6 +304,12 @@ void ControlPlane::build_snapshot() {
     s->port_counters = snooper_.port_counters();
     s->vlan_counters = snooper_.vlan_counters();
     s->control = ctl_;
+    for (mrp::Protocol p : {mrp::Protocol::gmrp, mrp::Protocol::mmrp}) {
+        for (const auto& v : mrp_.registrar(p).view()) s->mrp_registrations.push_back({p, v});
+        for (const auto& v : mrp_.participant(p).view()) s->mrp_declarations.push_back({p, v});
+        s->mrp[static_cast<int>(p)] = mrp_.counters(p);
+    }
+    mfdb_.for_each_mac([&](VlanId v, const MacAddr& m, PortSet ps) { s->mrp_macs.emplace_back(v, m, ps); });
     std::lock_guard lock(snapshot_mu_);
     snapshot_ = std::move(s);
 }

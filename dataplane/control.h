@@ -29,6 +29,7 @@
 #include "fdb/mcast_fdb.h"
 #include "fdb/ucast_fdb.h"
 #include "fdb/vlan_table.h"
+#include "mrp/engine.h"
 #include "snooping/snooper.h"
 
 namespace l2snoop {
@@ -39,6 +40,7 @@ struct ControlSnapshot {
     struct VlanView {
         VlanId vid;
         PortSet members, untagged, flood_ports;
+        PortSet forward_all, forward_unregistered;  // GMRP/MMRP service requirements
         UnregisteredPolicy unregistered;
         bool snooping;
     };
@@ -51,6 +53,20 @@ struct ControlSnapshot {
     std::vector<MulticastFdb::GroupView> groups;
     std::vector<UnicastFdb::View> macs;
     SnoopCounters snoop;
+    // GMRP/MMRP: every registration (both protocols), the layer-2 entries of
+    // the multicast FDB, the counters by protocol.
+    struct MrpRegistration {
+        mrp::Protocol protocol;
+        mrp::Registrar::View v;
+    };
+    std::vector<MrpRegistration> mrp_registrations;
+    struct MrpDeclaration {
+        mrp::Protocol protocol;
+        mrp::Participant::View v;
+    };
+    std::vector<MrpDeclaration> mrp_declarations;
+    std::vector<std::tuple<VlanId, MacAddr, PortSet>> mrp_macs;
+    std::array<mrp::MrpCounters, 2> mrp;
     std::map<PortId, ProtoCounters> port_counters;
     std::map<VlanId, ProtoCounters> vlan_counters;
     ControlCounters control;
@@ -95,6 +111,7 @@ public:
     }
 
     const Snooper& snooper() const { return snooper_; }
+    const mrp::MrpEngine& mrp() const { return mrp_; }
     const ControlCounters& counters() const { return ctl_; }
     const Handoff& handoff() const { return handoff_; }
     // Thread-safe: the latest snapshot (telemetry threads).
@@ -105,7 +122,10 @@ public:
 
 private:
     void handle(const PuntedFrame& pf);
+    void handle_mrp(const PuntedFrame& pf);
     void apply(Actions& a);
+    void apply_mrp();
+    void send_mrp(const mrp::Tx& tx);
     void send(const SendAction& s);
     void send(const SendAction& s, const MacAddr& src_mac);
     void check_links();
@@ -130,6 +150,8 @@ private:
 
     Snooper snooper_;
     Actions actions_;
+    mrp::MrpEngine mrp_;
+    mrp::MrpActions mrp_actions_;
     ControlCounters ctl_;
     MacAddr switch_mac_;
     Time next_link_check_{0}, next_snapshot_{0}, next_status_{0};

@@ -113,6 +113,7 @@ bool ControlPlane::reconfigure(const Config& next, std::vector<std::string>& cha
 
     const Time t = clock_.now();
     snooper_.reconfigure(next.snoop, t, actions_);
+    mrp_.reconfigure(next.mrp, t, mrp_actions_);
     for (VlanId vid : vlan_ids_) {
         if (next.vlan_snooping_on(vid) != live_.vlan_snooping_on(vid)) {
             vlans_.set_snooping(vid, next.vlan_snooping_on(vid));
@@ -120,6 +121,7 @@ bool ControlPlane::reconfigure(const Config& next, std::vector<std::string>& cha
         }
         set_vlan_policies(vid, next);
     }
+    apply_mrp();
     // Static memberships that changed (only those: each is a publish in the engine).
     const auto changed_in = [](const auto& table, const auto& key, PortSet ports) {
         const auto it = table.find(key);

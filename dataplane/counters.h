@@ -12,6 +12,7 @@
 
 #include "dataplane/parse.h"
 #include "fdb/port_set.h"
+#include "mrp/pdu.h"
 #include "snooping/codec.h"
 
 namespace l2snoop {
@@ -69,6 +70,8 @@ struct ControlCounters {
     std::map<VlanId, Rejections> rejected_in_vlan;
     std::uint64_t control_frames = 0, sent = 0, forwarded = 0, fdb_errors = 0, learned = 0, link_changes = 0;
     std::uint64_t unsendable = 0;  // a frame the engine asked for is larger than an mbuf
+    // GMRP [0] and MMRP [1] frames that did not decode, by reason (mrp::PduError).
+    std::array<std::array<std::uint64_t, static_cast<int>(mrp::PduError::kCount)>, 2> mrp_rejected{};
 };
 
 // Sums over workers, for telemetry and the summary.

@@ -18,8 +18,8 @@ struct Shape {
     std::set<std::string_view> required, optional;
 };
 
-const std::array<Shape, 19>& shapes() {
-    static const std::array<Shape, 19> s{{
+const std::array<Shape, 20>& shapes() {
+    static const std::array<Shape, 20> s{{
         {Verb::mdb_show, "mdb show", {}, {"vlan", "port", "group", "offset", "limit"}},
         {Verb::mdb_add, "mdb add", {"vlan", "group", "ports"}, {"source"}},
         {Verb::mdb_del, "mdb del", {"vlan", "group", "ports"}, {"source"}},
@@ -37,6 +37,7 @@ const std::array<Shape, 19>& shapes() {
         {Verb::fdb_flush, "fdb flush", {}, {"vlan", "port"}},
         {Verb::querier_show, "querier show", {}, {}},
         {Verb::stats, "stats", {}, {"port", "vlan"}},
+        {Verb::mrp_show, "mrp show", {}, {"vlan", "port", "offset", "limit"}},
         {Verb::config_show, "config show", {}, {}},
         {Verb::config_save, "config save", {"path"}, {}},
     }};

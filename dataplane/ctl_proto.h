@@ -28,7 +28,7 @@ enum class Verb : std::uint8_t {
     port_show, port_set,
     vlan_show, vlan_set,
     fdb_show, fdb_add, fdb_del, fdb_flush,
-    querier_show, stats,
+    querier_show, stats, mrp_show,
     config_show, config_save,
 };
 

@@ -113,6 +113,48 @@ json fdb(const ctl::Request& r, const ControlSnapshot& s) {
     return page(r, std::move(rows), "entries");
 }
 
+// GMRP/MMRP: what each port registered (Registrar: registered, or leaving
+// with its leave timer), what the switch declares on it (Applicant state),
+// and the multicast FDB's layer-2 entries they make.
+json mrp_rows(const ctl::Request& r, const ControlSnapshot& s) {
+    const auto attr_json = [](json& row, const mrp::AttrId& a) {
+        if (a.type == mrp::AttrType::group_mac)
+            row["mac"] = a.mac.to_string();
+        else
+            row["service"] = a.service == mrp::Service::all_groups ? "all_groups" : "all_unregistered";
+    };
+    const auto proto = [](mrp::Protocol p) { return p == mrp::Protocol::gmrp ? "gmrp" : "mmrp"; };
+    const auto wanted = [&](VlanId v, PortId p) { return (!r.vlan || *r.vlan == v) && (!r.port || *r.port == p); };
+    std::vector<json> rows;
+    for (const auto& reg : s.mrp_registrations) {
+        if (!wanted(reg.v.vid, reg.v.port)) continue;
+        json row = {{"protocol", proto(reg.protocol)}, {"vlan", reg.v.vid}, {"port", reg.v.port},
+                    {"registrar", reg.v.leaving ? "LV" : "IN"}};
+        attr_json(row, reg.v.attr);
+        if (reg.v.leaving) row["leave_ms"] = std::max<std::int64_t>(0, ms(reg.v.leave_at - s.taken));
+        rows.push_back(std::move(row));
+    }
+    for (const auto& d : s.mrp_declarations) {
+        if (!wanted(d.v.vid, d.v.port)) continue;
+        json row = {{"protocol", proto(d.protocol)}, {"vlan", d.v.vid}, {"port", d.v.port},
+                    {"applicant", std::string(mrp::to_string(d.v.state))}};
+        attr_json(row, d.v.attr);
+        rows.push_back(std::move(row));
+    }
+    json out = page(r, std::move(rows), "entries");
+    json fwd = json::array();
+    for (const auto& [vid, mac, ports] : s.mrp_macs)
+        if (!r.vlan || *r.vlan == vid) fwd.push_back({{"vlan", vid}, {"mac", mac.to_string()}, {"ports", ports_json(ports)}});
+    out["forwarding"] = std::move(fwd);
+    json roles = json::array();
+    for (const auto& v : s.vlans)
+        if ((!r.vlan || *r.vlan == v.vid) && (!v.forward_all.empty() || !v.forward_unregistered.empty()))
+            roles.push_back({{"vlan", v.vid}, {"forward_all_groups", ports_json(v.forward_all)},
+                             {"forward_unregistered_groups", ports_json(v.forward_unregistered)}});
+    out["service_requirements"] = std::move(roles);
+    return out;
+}
+
 json routers(const ControlSnapshot& s) {
     json rows = json::array();
     for (const auto& q : s.queriers) {
@@ -253,6 +295,22 @@ json stats(const ctl::Request& r, const ControlSnapshot& s, const Switch& sw) {
                       {"unsendable", s.control.unsendable}};
     const auto cs = sw.stream_stats();
     out["stream_cache"] = {{"entries", cs.entries}, {"hits", cs.hits}, {"misses", cs.misses}};
+    for (mrp::Protocol p : {mrp::Protocol::gmrp, mrp::Protocol::mmrp}) {
+        const mrp::MrpCounters& m = s.mrp[static_cast<int>(p)];
+        const bool garp = p == mrp::Protocol::gmrp;
+        json events = json::object();
+        for (std::size_t e = garp ? 1 : 0; e < m.events.size(); ++e)
+            events[std::string(garp ? mrp::to_string(static_cast<mrp::GarpEvent>(e))
+                                    : mrp::to_string(static_cast<mrp::MrpEvent>(e)))] = m.events[e];
+        json rejected = json::object();
+        for (int e = 1; e < static_cast<int>(mrp::PduError::kCount); ++e)
+            rejected[std::string(mrp::to_string(static_cast<mrp::PduError>(e)))] = s.control.mrp_rejected[garp ? 0 : 1][e];
+        out[garp ? "gmrp" : "mmrp"] = {{"pdus", m.pdus},           {"pdus_sent", m.pdus_sent},
+                                       {"leave_alls", m.leave_alls}, {"leave_alls_sent", m.leave_alls_sent},
+                                       {"registered", m.registered}, {"deregistered", m.deregistered},
+                                       {"not_running", m.not_running}, {"events", std::move(events)},
+                                       {"rejected", std::move(rejected)}};
+    }
     out["locked_tx_bursts"] = sw.locked_tx_bursts();
     out["groups"] = s.groups.size();
     return out;
@@ -271,6 +329,7 @@ std::string show(const ctl::Request& r, const ControlSnapshot& s, const Switch& 
         case Verb::port_show: out = port_rows(r, s); break;
         case Verb::vlan_show: out = vlan_rows(r, s); break;
         case Verb::stats: out = stats(r, s, sw); break;
+        case Verb::mrp_show: out = mrp_rows(r, s); break;
         case Verb::config_show: out = {{"ok", true}, {"config", to_ini(s.config)}}; break;
         default: out = {{"ok", false}, {"error", std::string(ctl::name(r.verb)) + " is not a show"}}; break;
     }

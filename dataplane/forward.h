@@ -24,18 +24,25 @@ enum class Rewrite : std::uint8_t {
 };
 
 // The ports of `vid` a frame arriving on `in` goes to, before links and tag
-// forms (the frame's class decides; control frames are the snooper's call):
+// forms (the frame's class decides; control frames are the snooper's call).
+// `fdb` is the multicast FDB's answer: an IP group's ports united with its
+// MAC's layer-2 registration (GMRP/MMRP), or the registration alone.
 // - IP multicast data, snooping on in the VLAN and no flood override:
-//     registered (`fdb` non-null): the group's ports ∪ the family's router ports;
+//     registered (`fdb` non-null): those ports ∪ the family's router ports
+//       ∪ the Forward All Groups ports;
 //     unregistered: the VLAN's unregistered policy (VlanTable::unregistered):
 //       flood  — every member;
 //       router — the family's router ports ∪ the flood ports;
 //       drop   — the flood ports only (not even router ports: an operator's
-//                choice against RFC 4541 §2.1.2(1), which says routers get all).
-// - IP multicast data with snooping off, the no-querier flood in effect, an
-//   ff02::/16 group in a VLAN that floods link scope, or a solicited-node group
-//   in a VLAN that floods those: every member.
-// - link-local IP multicast, broadcast, non-IP multicast, unknown unicast: every member.
+//                choice against RFC 4541 §2.1.2(1), which says routers get all);
+//       the Forward All Groups and Forward All Unregistered Groups ports too.
+// - Non-IP multicast, and IP multicast with snooping off: a MAC registered at
+//   layer 2 goes to its ports ∪ the Forward All Groups ports, any other to
+//   every member (802.1Q's Forward Unregistered Groups, RFC 4541 §2.1.2-4).
+// - IP multicast with the no-querier flood in effect, an ff02::/16 group in a
+//   VLAN that floods link scope, or a solicited-node group in a VLAN that
+//   floods those: every member.
+// - link-local IP multicast, broadcast, unknown unicast: every member.
 // Never the ingress port; only members of the VLAN.
 PortSet egress_ports(const ParsedFrame& f, PortId in, VlanId vid, const PortSet* fdb, const VlanTable& vlans);
 

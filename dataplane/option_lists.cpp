@@ -137,6 +137,8 @@ void apply_lists(const po::variables_map& vm, Config& c) {
     }
     per_vlan(list("vlan-snooping"), "vlan-snooping", "on|off", parse_on_off, c.vlan_snooping);
     per_vlan(list("vlan-querier"), "vlan-querier", "on|off", parse_on_off, c.snoop.vlan_querier);
+    per_vlan(list("vlan-gmrp"), "vlan-gmrp", "on|off", parse_on_off, c.mrp.vlan_gmrp);
+    per_vlan(list("vlan-mmrp"), "vlan-mmrp", "on|off", parse_on_off, c.mrp.vlan_mmrp);
     for (const auto& s : list("querier-address")) {
         const auto eq = s.find('=');
         const std::optional<IpAddr> a = eq == std::string::npos ? std::nullopt : IpAddr::parse(s.substr(eq + 1));
@@ -295,6 +297,10 @@ std::string check_against_ports(const Config& c, const std::vector<PortId>& port
     }
     for (const auto& [v, u] : c.vlan_unregistered)
         if (!carried(v)) return no_vlan("vlan-unregistered", v);
+    for (const auto& [v, on] : c.mrp.vlan_gmrp)
+        if (!carried(v)) return no_vlan("vlan-gmrp", v);
+    for (const auto& [v, on] : c.mrp.vlan_mmrp)
+        if (!carried(v)) return no_vlan("vlan-mmrp", v);
     return {};
 }
 

@@ -164,6 +164,21 @@ private:
         number<std::uint32_t>("punt-burst", c.punt_burst, 1, 1000000,
                               "the policer's depth: control frames a port may send back to back (a burst of joins)");
         many("vlan-unregistered", "VID=flood|router|drop: --unregistered for one VLAN");
+        on_off("gmrp", c.mrp.gmrp, "on|off: register group MACs and service requirements from GMRP (802.1D GARP) "
+                                   "PDUs in every VLAN; off: GMRP frames are flooded like any multicast");
+        many("vlan-gmrp", "VID=on|off: --gmrp for one VLAN");
+        on_off("mmrp", c.mrp.mmrp, "on|off: the same from MMRP (802.1Q MRP) PDUs");
+        many("vlan-mmrp", "VID=on|off: --mmrp for one VLAN");
+        duration("mrp-leave-time", c.mrp.leave_time,
+                 "GMRP/MMRP leave timer: a registration stays this long after a Leave unless a Join comes");
+        duration("mrp-join-time", c.mrp.join_time,
+                 "GMRP/MMRP: the switch's declarations go out this long after they became due (twice)");
+        on_off("mrp-periodic", c.mrp.periodic,
+               "on|off: GMRP/MMRP PeriodicTransmission: every declaration sent again every second (off: twice, "
+               "and after every LeaveAll)");
+        duration("mrp-leaveall-time", c.mrp.leave_all_time,
+                 "GMRP/MMRP: each port sends a LeaveAll every this long to 1.5 x it; registrations not declared "
+                 "again within the leave time go");
         choice("unregistered", c.unregistered,
                "where multicast to unregistered groups goes: flood (every port of the VLAN), router (router ports "
                "and --flood-ports), drop (--flood-ports only, not even router ports: against RFC 4541 2.1.2(1))");
@@ -277,6 +292,14 @@ ParseResult parse_options(const std::vector<std::string>& args) {
                 std::find(pc.trunk_vids.begin(), pc.trunk_vids.end(), *pc.native) != pc.trunk_vids.end())
                 problems.push_back("--port " + std::to_string(p) + ": native VLAN " + std::to_string(*pc.native) +
                                    " is also in the tagged list");
+        if (c.mrp.leave_time < std::chrono::milliseconds(100) || c.mrp.leave_time > std::chrono::seconds(60))
+            problems.push_back("--mrp-leave-time: " + duration_text(c.mrp.leave_time) +
+                               " is outside 100ms..60s (802.1Q: 600ms to 1s)");
+        if (c.mrp.join_time < std::chrono::milliseconds(10) || c.mrp.join_time > std::chrono::seconds(10))
+            problems.push_back("--mrp-join-time: " + duration_text(c.mrp.join_time) + " is outside 10ms..10s (802.1Q: 200ms)");
+        if (c.mrp.leave_all_time <= c.mrp.leave_time || c.mrp.leave_all_time > std::chrono::hours(1))
+            problems.push_back("--mrp-leaveall-time: " + duration_text(c.mrp.leave_all_time) +
+                               " must exceed --mrp-leave-time and be at most 1h (802.1Q: 10s)");
         if (!problems.empty()) {
             r.error = problems.front();
             return r;

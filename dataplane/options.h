@@ -14,6 +14,7 @@
 #include "fdb/port_set.h"
 #include "dataplane/queue_map.h"
 #include "fdb/vlan_table.h"
+#include "mrp/engine.h"
 #include "snooping/config.h"
 
 namespace l2snoop {
@@ -43,6 +44,8 @@ struct Config {
     // Static (S,G) memberships (VLAN, group, source) -> ports: that source only.
     std::map<std::tuple<VlanId, IpAddr, IpAddr>, PortSet> static_sources;
     UnregisteredPolicy unregistered = UnregisteredPolicy::flood;
+    // GMRP/MMRP: where they run and their leave time (off by default: see docs/mrp.md).
+    mrp::MrpConfig mrp;
     std::map<VlanId, UnregisteredPolicy> vlan_unregistered;  // per VLAN, over `unregistered`
     // Static unicast MACs (VLAN, MAC) -> port: never learned elsewhere, never aged.
     std::map<std::pair<VlanId, MacAddr>, PortId> static_macs;

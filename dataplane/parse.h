@@ -38,7 +38,9 @@ enum class FrameClass : std::uint8_t {
     unicast,           // unicast FDB lookup
 };
 
-enum class ControlKind : std::uint8_t { none, igmp, mld, mrd6, pim_hello };
+// IGMP..PIM hello: the parser's; GMRP, MMRP: the worker's, in VLANs where
+// they run (a frame to 01:80:c2:00:00:20 is other multicast to the parser).
+enum class ControlKind : std::uint8_t { none, igmp, mld, mrd6, pim_hello, gmrp, mmrp };
 
 enum class Malformed : std::uint8_t {
     none,
@@ -87,7 +89,9 @@ constexpr auto names_of(ControlKind) {
                                {ControlKind::igmp, "igmp"},
                                {ControlKind::mld, "mld"},
                                {ControlKind::mrd6, "mrd6"},
-                               {ControlKind::pim_hello, "pim_hello"}});
+                               {ControlKind::pim_hello, "pim_hello"},
+                               {ControlKind::gmrp, "gmrp"},
+                               {ControlKind::mmrp, "mmrp"}});
 }
 inline std::string_view to_string(ControlKind v) { return names_of(v).name(v); }
 constexpr auto names_of(DstClass) {
@@ -163,5 +167,17 @@ void parse_frame(const std::uint8_t* data, std::size_t len, ParsedFrame& out);
 // link scope; untagged or one 802.1Q tag (the parser decides it where it
 // knows the headers). Frames of its stream are forwarded by its decision, unparsed.
 constexpr bool opens_stream(const ParsedFrame& f) { return f.run_opener; }
+
+// GMRP and MMRP frames: to 01:80:c2:00:00:20, MMRP's EtherType 0x88f6 or an
+// 802.3 length (GMRP's LLC, which the decoder checks). `protocols`: which
+// run (VlanTable::mrp: bit 0 GMRP, bit 1 MMRP); none for the others.
+inline constexpr MacAddr kMrpGroupMac{{0x01, 0x80, 0xc2, 0x00, 0x00, 0x20}};
+inline constexpr std::uint8_t kMrpGmrp = 1, kMrpMmrp = 2;
+constexpr ControlKind mrp_control(const ParsedFrame& f, std::uint8_t protocols) {
+    if (f.cls != FrameClass::other_multicast || f.dst_mac != kMrpGroupMac) return ControlKind::none;
+    if (f.ethertype == 0x88f6) return protocols & kMrpMmrp ? ControlKind::mmrp : ControlKind::none;
+    if (f.ethertype <= 1500) return protocols & kMrpGmrp ? ControlKind::gmrp : ControlKind::none;
+    return ControlKind::none;
+}
 
 }  // namespace l2snoop

@@ -136,6 +136,17 @@ int cmd_fdb(const char*, const char* params, rte_tel_data* d) {
     });
 }
 
+int cmd_mrp(const char*, const char* params, rte_tel_data* d) {
+    return string_rows(params, d, &Switch::Snapshot::mrp_registrations, [](const ControlSnapshot::MrpRegistration& r) {
+        const mrp::AttrId& a = r.v.attr;
+        return std::string(r.protocol == mrp::Protocol::gmrp ? "gmrp " : "mmrp ") + std::to_string(r.v.vid) + " " +
+               (a.type == mrp::AttrType::group_mac ? a.mac.to_string()
+                : a.service == mrp::Service::all_groups ? std::string("forward-all-groups")
+                                                        : std::string("forward-unregistered-groups")) +
+               " port " + std::to_string(r.v.port) + (r.v.leaving ? " leaving" : "");
+    });
+}
+
 int cmd_ports(const char*, const char* params, rte_tel_data* d) {
     if (!no_params(params)) return -1;
     rte_tel_data_start_dict(d);
@@ -183,6 +194,7 @@ void register_telemetry(Switch* sw) {
     rte_telemetry_register_cmd("/l2snoop/querier", guarded<cmd_querier>, "Elected querier per VLAN and family");
     rte_telemetry_register_cmd("/l2snoop/fdb", guarded<cmd_fdb>, "Unicast MAC table");
     rte_telemetry_register_cmd("/l2snoop/ports", guarded<cmd_ports>, "Ports: link, mode, VLANs");
+    rte_telemetry_register_cmd("/l2snoop/mrp", guarded<cmd_mrp>, "GMRP/MMRP registrations: VLAN, MAC or service requirement, port");
 }
 
 }  // namespace l2snoop

@@ -236,15 +236,20 @@ void Worker::process_burst(PortId in, rte_mbuf** pkts, unsigned n) {
         }
         fr.vid = *vid;
         learn(in, *vid, f.src_mac.b.data(), now);
-        if (f.cls == FrameClass::control) {
+        // GMRP/MMRP frames are control frames where the protocol runs.
+        const ControlKind ck = f.cls == FrameClass::other_multicast ? mrp_control(f, vlans.mrp(*vid)) : f.control;
+        if (f.cls == FrameClass::control || ck != ControlKind::none) {
             if (s_.punt_rate && !police(in)) {
                 bump(c_.drops[in][static_cast<int>(Drop::punt_rate)]);
                 b.dead[nd++] = m;
                 continue;
             }
-            // What the control thread needs of the parse travels with the frame.
-            b.punts[np++] = {m, in, *vid, f.control, arrival(f, *vid), f.ttl, f.router_alert, f.l4_offset, f.l4_length,
-                             f.src, f.group};
+            // What the control thread needs of the parse travels with the frame
+            // (GMRP/MMRP: the PDU after the EtherType or length, to the frame's end).
+            const bool mrp = f.cls != FrameClass::control;
+            const auto l4_length = mrp ? static_cast<std::uint16_t>(rte_pktmbuf_data_len(m) - f.l3_offset) : f.l4_length;
+            b.punts[np++] = {m,      in,           *vid,  ck, arrival(f, *vid), f.ttl, f.router_alert,
+                             mrp ? f.l3_offset : f.l4_offset, l4_length, f.src, f.group};
             continue;
         }
         if (f.cls == FrameClass::mcast_data) {
@@ -327,10 +332,15 @@ void Worker::process_burst(PortId in, rte_mbuf** pkts, unsigned n) {
                     break;
                 }
                 [[fallthrough]];  // unknown unicast floods
-            default:
-                to = egress_ports(b.parsed[i], in, fr.vid, nullptr, vlans);
-                bump(c_.flooded[in]);
+            default: {
+                // Non-IP multicast in a VLAN running GMRP/MMRP: its MAC's registration, if any.
+                const ParsedFrame& f = b.parsed[i];
+                std::optional<PortSet> reg;
+                if (f.cls == FrameClass::other_multicast && vlans.mrp(fr.vid)) reg = t_.mfdb->lookup_mac(fr.vid, f.dst_mac);
+                to = egress_ports(f, in, fr.vid, reg ? &*reg : nullptr, vlans);
+                if (!reg) bump(c_.flooded[in]);
                 break;
+            }
         }
         const ParsedFrame& f = b.parsed[i];
         egress_.send(pkts[i], f.tag_count != 0, fr.vid, plan(to, fr.vid, arrival(f, fr.vid), up, vlans));

@@ -67,14 +67,27 @@ std::optional<PortSet> MulticastFdb::exact(VlanId vid, const IpAddr& group, cons
 
 bool MulticastFdb::resolve_flagged(const Entry& e, std::uint8_t flags, VlanId vid, const IpAddr& group,
                                    const IpAddr& source, PortSet& ports) const {
-    if (!(flags & kAliased) && e.group != group) return false;
-    const auto p = exact(vid, group, source);
-    if (p) ports = *p;
-    return p.has_value();
+    bool hit = false;
+    if ((flags & kAliased) || e.group == group) {
+        if (flags & (kAliased | kSourceSpecific)) {
+            const auto p = exact(vid, group, source);
+            if (p) ports = *p;
+            hit = p.has_value();
+        } else {
+            ports = PortSet::from_bits(e.ports.load(kRelaxed));
+            hit = true;
+        }
+    }
+    if (flags & kMacPorts) {  // registered at layer 2: a hit whatever the group
+        const PortSet m = PortSet::from_bits(e.mac_ports.load(kRelaxed));
+        ports = hit ? ports | m : m;
+        hit = true;
+    }
+    return hit;
 }
 
 // Small enough to inline into the lookups: the common case is answered here,
-// flagged entries (aliased, source-specific) out of line.
+// flagged entries (aliased, source-specific, registered at layer 2) out of line.
 inline bool MulticastFdb::resolve(const Entry& e, VlanId vid, const IpAddr& group, const IpAddr& source,
                                   PortSet& ports) const {
     const std::uint8_t flags = e.flags.load(kAcquire);
@@ -83,6 +96,15 @@ inline bool MulticastFdb::resolve(const Entry& e, VlanId vid, const IpAddr& grou
     if (e.group != group) return false;
     ports = PortSet::from_bits(e.ports.load(kRelaxed));
     return true;
+}
+
+std::optional<PortSet> MulticastFdb::lookup_mac(VlanId vid, const MacAddr& mac) const {
+    const std::uint64_t mk = mac_word(vid, mac);
+    const std::int32_t m = macs_t_.index.lookup(&mk);
+    if (m < 0) return std::nullopt;
+    const Entry& e = macs_t_.slots[m];
+    if (!(e.flags.load(kAcquire) & kMacPorts)) return std::nullopt;
+    return PortSet::from_bits(e.mac_ports.load(kRelaxed));
 }
 
 std::optional<PortSet> MulticastFdb::lookup(VlanId vid, const IpAddr& group, const IpAddr& source) const {
@@ -141,11 +163,12 @@ std::int32_t MulticastFdb::take_slot(T& t) {
 
 template <class T>
 FdbStatus MulticastFdb::publish(T& t, const void* key, std::int32_t& slot, PortSet ports, std::uint8_t flags,
-                                const IpAddr& group) {
+                                const IpAddr& group, PortSet mac_ports) {
     const std::int32_t fresh = take_slot(t);
     if (fresh < 0) return FdbStatus::table_full;
     Entry& e = t.slots[fresh];
     e.ports.store(ports.bits(), kRelaxed);
+    e.mac_ports.store(mac_ports.bits(), kRelaxed);
     e.flags.store(flags, kRelaxed);
     e.group = group;
     if (!t.index.put(key, fresh)) {  // both indexes publish with release semantics
@@ -168,28 +191,64 @@ void MulticastFdb::unpublish(T& t, const void* key, std::int32_t& slot) {
 FdbStatus MulticastFdb::refresh_mac(const MacId& mid) {
     MacState& ms = macs_[mid];
     const std::uint64_t mk = mac_word(mid.first, mid.second);
-    if (ms.groups.empty()) {
+    if (ms.groups.empty() && ms.registered.empty()) {
         unpublish(macs_t_, &mk, ms.slot);
         macs_.erase(mid);
         return FdbStatus::ok;
     }
+    // What the entry answers for: no group, the one group on it, or (two or
+    // more: aliasing) whatever the exact table says — its group and ports are
+    // then ignored.
+    std::uint8_t flags = ms.registered.empty() ? 0 : kMacPorts;
+    IpAddr g{};
+    PortSet ports;
     if (ms.groups.size() >= 2) {
-        // Aliasing: workers ask the exact table from now on. The slot's group
-        // and ports are ignored while the flag is set.
-        return ms.slot >= 0 ? (macs_t_.slots[ms.slot].flags.store(kAliased, kRelease), FdbStatus::ok)
-                            : publish(macs_t_, &mk, ms.slot, {}, kAliased, IpAddr{});
+        flags |= kAliased;
+    } else if (ms.groups.size() == 1) {
+        g = *ms.groups.begin();
+        const GroupState& gs = groups_.at({mid.first, g});
+        ports = gs.ports;
+        flags |= gs.flags();
     }
-    const IpAddr& g = *ms.groups.begin();
-    const GroupState& gs = groups_.at({mid.first, g});
-    if (ms.slot >= 0 && macs_t_.slots[ms.slot].group == g) {
+    if (ms.slot >= 0 && ((flags & kAliased) || macs_t_.slots[ms.slot].group == g)) {
         Entry& e = macs_t_.slots[ms.slot];
-        e.ports.store(gs.ports.bits(), kRelaxed);
-        e.flags.store(gs.flags(), kRelease);
+        // An entry turning aliased keeps its ports: a reader that loaded the
+        // old flags still answers for its own group.
+        // Likewise a registration that goes leaves its set: unflagged, it is ignored.
+        if (!(flags & kAliased)) e.ports.store(ports.bits(), kRelaxed);
+        if (flags & kMacPorts) e.mac_ports.store(ms.registered.bits(), kRelaxed);
+        e.flags.store(flags, kRelease);
         return FdbStatus::ok;
     }
-    // The MAC now answers for a different single group: a fresh slot. If none
-    // is free the old (aliased) entry stays, which is still exact, only slower.
-    return publish(macs_t_, &mk, ms.slot, gs.ports, gs.flags(), g);
+    // The MAC now answers for a different single group (or none): a fresh
+    // slot. If none is free the old entry stays, which is exact while aliased,
+    // only slower.
+    return publish(macs_t_, &mk, ms.slot, ports, flags, g, ms.registered);
+}
+
+FdbStatus MulticastFdb::set_mac(VlanId vid, const MacAddr& mac, PortSet ports) {
+    const Written written{version_};
+    if (!valid_vid(vid) || !mac.is_multicast()) return FdbStatus::invalid;
+    const MacId mid{vid, mac};
+    const auto it = macs_.find(mid);
+    if (it == macs_.end()) {
+        if (ports.empty()) return FdbStatus::not_found;
+        if (macs_.size() >= cfg_.max_groups) {
+            ++stats_.full_macs;
+            return FdbStatus::table_full;
+        }
+    }
+    MacState& ms = macs_[mid];
+    const PortSet before = ms.registered;
+    ms.registered = ports;
+    if (const FdbStatus s = refresh_mac(mid); s != FdbStatus::ok) {
+        // No slot: the entry (if any) is as it was.
+        ms.registered = before;
+        if (ms.groups.empty() && ms.registered.empty() && ms.slot < 0) macs_.erase(mid);
+        ++stats_.full_macs;
+        return s;
+    }
+    return FdbStatus::ok;
 }
 
 FdbStatus MulticastFdb::set_group(VlanId vid, const IpAddr& group, PortSet ports) {
@@ -309,6 +368,11 @@ void MulticastFdb::flush_vlan(VlanId vid) {
     for (auto it = groups_.lower_bound({vid, IpAddr{}}); it != groups_.end() && it->first.first == vid; ++it)
         doomed.push_back(it->first.second);
     for (const auto& g : doomed) remove_group(vid, g);
+}
+
+void MulticastFdb::for_each_mac(const std::function<void(VlanId, const MacAddr&, PortSet)>& fn) const {
+    for (const auto& [mid, ms] : macs_)
+        if (!ms.registered.empty()) fn(mid.first, mid.second, ms.registered);
 }
 
 void MulticastFdb::for_each_group(const std::function<void(const GroupView&)>& fn) const {

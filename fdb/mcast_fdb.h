@@ -10,6 +10,10 @@
 //  - A group with source-specific state (IGMPv3/MLDv2) is marked
 //    `source_specific`; an (S,G) entry, when present, is authoritative for
 //    traffic from S, otherwise the group's own set applies.
+//  - A MAC registered at layer 2 (GMRP/MMRP, set_mac) carries its own port
+//    set, marked `mac_ports`: every frame to that MAC in the VLAN is a hit for
+//    those ports, united with the IP group's ports when the group is
+//    registered too — so every IP group aliasing the MAC follows it.
 //
 // Written by: control thread (set_*/remove_*/reclaim). Read by: workers via
 // lookup*(), lock-free, between two QSBR quiescent reports. The control-side
@@ -42,12 +46,13 @@ struct McastFdbConfig {
 
 class MulticastFdb {
 public:
-    enum Flags : std::uint8_t { kAliased = 1, kSourceSpecific = 2 };
+    enum Flags : std::uint8_t { kAliased = 1, kSourceSpecific = 2, kMacPorts = 4 };
 
     // Writer-visible counters (control thread).
     struct Stats {
         std::uint64_t full_groups = 0;   // set_group refused: max_groups reached
         std::uint64_t full_sources = 0;  // set_source refused: max_sources reached
+        std::uint64_t full_macs = 0;     // set_mac refused: every MAC entry (max_groups) in use
     };
 
     // Allocates the entry slots in DPDK memory (throws std::bad_alloc if the
@@ -67,6 +72,10 @@ public:
     std::uint64_t lookup_bulk(unsigned n, const VlanId* vids, const IpAddr* const* groups,
                               const IpAddr* const* sources, PortSet* ports) const;
 
+    // The layer-2 registration (GMRP/MMRP) of `mac` in `vid`: its ports, or
+    // nullopt when the MAC is not registered (frames that are not IP multicast).
+    std::optional<PortSet> lookup_mac(VlanId vid, const MacAddr& mac) const;
+
     // Counts the writes below (release, after each): a reader that loads it
     // (acquire) and later sees it unchanged knows no answer it had since has changed.
     std::uint64_t version() const { return version_.load(std::memory_order_acquire); }
@@ -82,6 +91,10 @@ public:
     FdbStatus remove_source(VlanId vid, const IpAddr& group, const IpAddr& source);
     // Removes every group of a VLAN (VLAN deleted, snooping turned off).
     void flush_vlan(VlanId vid);
+    // Registers `mac` in `vid` at layer 2 on `ports` (GMRP/MMRP): every frame
+    // to it goes there too, IP or not; an empty set deregisters it. A MAC
+    // entry holds groups and a registration alike: at most max_groups MACs.
+    FdbStatus set_mac(VlanId vid, const MacAddr& mac, PortSet ports);
     // Frees what readers can no longer see. Cheap; call once per control loop.
     std::size_t reclaim();
 
@@ -101,6 +114,8 @@ public:
         std::vector<std::pair<IpAddr, PortSet>> sources;
     };
     void for_each_group(const std::function<void(const GroupView&)>& fn) const;
+    // The layer-2 registrations, in (VLAN, MAC) order.
+    void for_each_mac(const std::function<void(VlanId, const MacAddr&, PortSet)>& fn) const;
 
     // Key layouts (public for tests and benchmarks; all bytes defined).
     struct GroupKey {
@@ -119,14 +134,15 @@ public:
     static SourceKey source_key(VlanId vid, const IpAddr& group, const IpAddr& source);
 
 private:
-    // An entry slot. `ports` and `flags` are atomics the writer stores in
-    // place (ports first, flags with release); `group` is immutable once
-    // published: a MAC entry that must answer for another group is replaced
-    // by a fresh slot and the old one retired.
+    // An entry slot. `ports`, `mac_ports` and `flags` are atomics the writer
+    // stores in place (ports first, flags with release); `group` is immutable
+    // once published: a MAC entry that must answer for another group is
+    // replaced by a fresh slot and the old one retired.
     struct alignas(32) Entry {
         std::atomic<PortSet::Bits> ports{0};
         std::atomic<std::uint8_t> flags{0};
-        IpAddr group;  // MAC entries: the group they answer for
+        IpAddr group;                              // MAC entries: the group they answer for
+        std::atomic<PortSet::Bits> mac_ports{0};   // MAC entries flagged kMacPorts: the layer-2 registration
     };
     // One table = index + its slots; slots are reused after QSBR. The MAC
     // table, probed for every frame, has its own 8-byte-key index; the exact
@@ -150,6 +166,7 @@ private:
     struct MacState {
         std::int32_t slot = -1;
         std::set<IpAddr> groups;
+        PortSet registered;  // set_mac
     };
     using GroupId = std::pair<VlanId, IpAddr>;
     using MacId = std::pair<VlanId, MacAddr>;
@@ -164,13 +181,13 @@ private:
     // Publishes a fresh slot for `key` in `t` (retiring `old_slot` if any).
     template <class T>
     FdbStatus publish(T& t, const void* key, std::int32_t& slot, PortSet ports, std::uint8_t flags,
-                      const IpAddr& group);
+                      const IpAddr& group, PortSet mac_ports = {});
     void release(const RetireList::Item& item);
     template <class T>
     void unpublish(T& t, const void* key, std::int32_t& slot);
     template <class T>
     std::int32_t take_slot(T& t);
-    // Re-derives the MAC entry of `mid` from the groups registered on it.
+    // Re-derives the MAC entry of `mid` from the groups registered on it and its registration.
     FdbStatus refresh_mac(const MacId& mid);
 
     McastFdbConfig cfg_;

@@ -63,6 +63,16 @@ public:
     bool flood_solicited_node6(VlanId vid) const {
         return vid < kVlanCount && (*vlans_)[vid].flood_solicited_node6.load(std::memory_order_relaxed);
     }
+    // GMRP/MMRP (mrp/): the ports that registered Forward All Groups get every
+    // group-addressed frame of the VLAN; those that registered Forward All
+    // Unregistered Groups get what no registration covers (dataplane/forward.h).
+    PortSet forward_all(VlanId vid) const { return load(vid, &Vlan::forward_all); }
+    PortSet forward_unregistered(VlanId vid) const { return load(vid, &Vlan::forward_unregistered); }
+    // Which of GMRP (bit 0) and MMRP (bit 1) run in the VLAN: their frames
+    // are punted, and other group MACs are looked up for registrations.
+    std::uint8_t mrp(VlanId vid) const {
+        return vid < kVlanCount ? (*vlans_)[vid].mrp.load(std::memory_order_relaxed) : 0;
+    }
     // Counts writes (release, after each): a reader that loads it (acquire)
     // and later sees it unchanged knows that no field it read since has changed.
     std::uint64_t version() const { return version_.load(std::memory_order_acquire); }
@@ -74,6 +84,14 @@ public:
         return store(vid, f == IpFamily::v4 ? &Vlan::router_ports4 : &Vlan::router_ports6, p);
     }
     bool set_flood_ports(VlanId vid, PortSet p) { return store(vid, &Vlan::flood_ports, p); }
+    bool set_forward_all(VlanId vid, PortSet p) { return store(vid, &Vlan::forward_all, p); }
+    bool set_forward_unregistered(VlanId vid, PortSet p) { return store(vid, &Vlan::forward_unregistered, p); }
+    bool set_mrp(VlanId vid, std::uint8_t protocols) {
+        if (vid >= kVlanCount) return false;
+        (*vlans_)[vid].mrp.store(protocols, std::memory_order_relaxed);
+        written();
+        return true;
+    }
     bool set_unregistered(VlanId vid, UnregisteredPolicy u) {
         if (vid >= kVlanCount) return false;
         (*vlans_)[vid].unregistered.store(u, std::memory_order_relaxed);
@@ -113,12 +131,16 @@ private:
         std::atomic<PortSet::Bits> router_ports4{0};
         std::atomic<PortSet::Bits> router_ports6{0};
         std::atomic<PortSet::Bits> flood_ports{0};
+        std::atomic<PortSet::Bits> forward_all{0};
+        std::atomic<PortSet::Bits> forward_unregistered{0};
         std::atomic<UnregisteredPolicy> unregistered{UnregisteredPolicy::flood};
         std::atomic<bool> snooping{false};
         std::atomic<bool> flood_all[2] = {false, false};  // [0] IPv4, [1] IPv6
         std::atomic<bool> flood_link_scope6{false};
         std::atomic<bool> flood_solicited_node6{false};
+        std::atomic<std::uint8_t> mrp{0};
     };
+    static_assert(sizeof(Vlan) == 64, "one cache line per VLAN");
     using Field = std::atomic<PortSet::Bits> Vlan::*;
 
     PortSet load(VlanId vid, Field f) const {

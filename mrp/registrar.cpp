@@ -27,8 +27,13 @@ Kind kind(Protocol p, std::uint8_t ev) {
 
 void Registrar::join(const Key& k, std::vector<Change>& out) {
     auto [it, added] = states_.try_emplace(k);
-    it->second.leaving = false;  // a Join while LV stops the leave timer
-    if (added) out.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), true});
+    if (added) {
+        ports_[{std::get<0>(k), std::get<2>(k)}].add(std::get<1>(k));
+        out.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), true});
+    } else if (it->second.leaving) {  // a Join while LV stops the leave timer
+        leaving_.erase({it->second.leave_at, k});
+        it->second.leaving = false;
+    }
 }
 
 void Registrar::leave(const Key& k, Time now) {
@@ -36,19 +41,37 @@ void Registrar::leave(const Key& k, Time now) {
     if (it == states_.end() || it->second.leaving) return;  // MT stays MT; a running timer is not restarted
     it->second.leaving = true;
     it->second.leave_at = now + leave_time_;
+    leaving_.insert({it->second.leave_at, k});
+}
+
+std::map<Registrar::Key, Registrar::State>::iterator Registrar::erase(std::map<Key, State>::iterator it,
+                                                                      std::vector<Change>& out) {
+    const auto& [vid, port, attr] = it->first;
+    out.push_back({vid, port, attr, false});
+    if (it->second.leaving) leaving_.erase({it->second.leave_at, it->first});
+    const auto p = ports_.find({vid, attr});
+    p->second.remove(port);
+    if (p->second.empty()) ports_.erase(p);
+    return states_.erase(it);
+}
+
+void Registrar::leave_all(VlanId vid, PortId port, AttrType t, Time now) {
+    for (auto it = states_.lower_bound({vid, port, AttrId{t, MacAddr{}, Service::all_groups}});
+         it != states_.end() && std::get<0>(it->first) == vid && std::get<1>(it->first) == port &&
+         std::get<2>(it->first).type == t;
+         ++it)
+        leave(it->first, now);
+}
+
+void Registrar::leave_all(VlanId vid, PortId port, Time now) {
+    for (AttrType t : {AttrType::group_mac, AttrType::service}) leave_all(vid, port, t, now);
 }
 
 void Registrar::receive(VlanId vid, PortId port, const Pdu& pdu, Time now, std::vector<Change>& out) {
     // LeaveAll first (802.1Q 10.7.8: rLA! moves every IN attribute of the type to LV); the
     // PDU's own declarations then rejoin what is still wanted.
-    for (AttrType t : {AttrType::group_mac, AttrType::service}) {
-        if (!pdu.leave_all[static_cast<int>(t)]) continue;
-        for (auto it = states_.lower_bound({vid, port, AttrId{t, MacAddr{}, Service::all_groups}});
-             it != states_.end() && std::get<0>(it->first) == vid && std::get<1>(it->first) == port &&
-             std::get<2>(it->first).type == t;
-             ++it)
-            leave(it->first, now);
-    }
+    for (AttrType t : {AttrType::group_mac, AttrType::service})
+        if (pdu.leave_all[static_cast<int>(t)]) leave_all(vid, port, t, now);
     for (const Attr& a : pdu.attrs) {
         const Key k{vid, port, id_of(a)};
         switch (kind(pdu.protocol, a.event)) {
@@ -60,39 +83,33 @@ void Registrar::receive(VlanId vid, PortId port, const Pdu& pdu, Time now, std::
 }
 
 void Registrar::on_timer(Time now, std::vector<Change>& out) {
-    for (auto it = states_.begin(); it != states_.end();) {
-        if (it->second.leaving && it->second.leave_at <= now) {
-            out.push_back({std::get<0>(it->first), std::get<1>(it->first), std::get<2>(it->first), false});
-            it = states_.erase(it);
-        } else {
-            ++it;
-        }
-    }
+    while (!leaving_.empty() && leaving_.begin()->first <= now) erase(states_.find(leaving_.begin()->second), out);
 }
 
 void Registrar::port_down(PortId port, std::vector<Change>& out) {
-    for (auto it = states_.begin(); it != states_.end();) {
-        if (std::get<1>(it->first) == port) {
-            out.push_back({std::get<0>(it->first), port, std::get<2>(it->first), false});
-            it = states_.erase(it);
-        } else {
-            ++it;
-        }
-    }
+    for (auto it = states_.begin(); it != states_.end();)
+        it = std::get<1>(it->first) == port ? erase(it, out) : std::next(it);
+}
+
+void Registrar::flush_vlan(VlanId vid, std::vector<Change>& out) {
+    for (auto it = states_.lower_bound({vid, PortId{0}, AttrId{}}); it != states_.end() && std::get<0>(it->first) == vid;)
+        it = erase(it, out);
+}
+
+void Registrar::drop(VlanId vid, PortId port, std::vector<Change>& out) {
+    for (auto it = states_.lower_bound({vid, port, AttrId{}});
+         it != states_.end() && std::get<0>(it->first) == vid && std::get<1>(it->first) == port;)
+        it = erase(it, out);
 }
 
 PortSet Registrar::ports(VlanId vid, const AttrId& a) const {
-    PortSet ps;
-    for (const auto& [k, st] : states_)
-        if (std::get<0>(k) == vid && std::get<2>(k) == a) ps.add(std::get<1>(k));
-    return ps;
+    const auto it = ports_.find({vid, a});
+    return it == ports_.end() ? PortSet{} : it->second;
 }
 
 std::optional<Time> Registrar::next_deadline() const {
-    std::optional<Time> t;
-    for (const auto& [k, st] : states_)
-        if (st.leaving && (!t || st.leave_at < *t)) t = st.leave_at;
-    return t;
+    if (leaving_.empty()) return std::nullopt;
+    return leaving_.begin()->first;
 }
 
 std::vector<Registrar::View> Registrar::view() const {

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <tuple>
 #include <vector>
 
@@ -59,6 +60,21 @@ public:
     void on_timer(Time now, std::vector<Change>& out);
     // Everything registered on `port` goes at once.
     void port_down(PortId port, std::vector<Change>& out);
+    // Everything registered in `vid` goes at once (the protocol stopped there),
+    // or everything `port` registered in `vid` (it left the VLAN, or went down).
+    void flush_vlan(VlanId vid, std::vector<Change>& out);
+    void drop(VlanId vid, PortId port, std::vector<Change>& out);
+    // This participant's own LeaveAll went out on (vid, port): every
+    // registration there waits for a re-declaration (802.1Q 10.7.8, rLA!).
+    void leave_all(VlanId vid, PortId port, Time now);
+    // The attributes registered on some port of `vid`, with their ports.
+    template <class F>
+    void for_each_in(VlanId vid, F&& fn) const {
+        for (auto it = ports_.lower_bound({vid, AttrId{}}); it != ports_.end() && it->first.first == vid; ++it)
+            fn(it->first.second, it->second);
+    }
+    // For leaves from now on.
+    void set_leave_time(Duration d) { leave_time_ = d; }
 
     bool registered(VlanId vid, PortId port, const AttrId& a) const { return states_.count({vid, port, a}) != 0; }
     // Ports registering `a` in `vid`.
@@ -83,9 +99,16 @@ private:
     };
     void join(const Key& k, std::vector<Change>& out);
     void leave(const Key& k, Time now);
+    void leave_all(VlanId vid, PortId port, AttrType type, Time now);
+    // Removes a registration (MT), with its indexes; returns the next state.
+    std::map<Key, State>::iterator erase(std::map<Key, State>::iterator it, std::vector<Change>& out);
 
     Duration leave_time_;
     std::map<Key, State> states_;  // IN or LV; MT is absence
+    // Indexes over states_: the ports per (VLAN, attribute), and the running
+    // leave timers in deadline order (timers and lookups never scan).
+    std::map<std::pair<VlanId, AttrId>, PortSet> ports_;
+    std::set<std::pair<Time, Key>> leaving_;
 };
 
 }  // namespace l2snoop::mrp

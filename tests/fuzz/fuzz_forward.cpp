@@ -1,7 +1,8 @@
 // libFuzzer: the forwarding decision (dataplane/forward.h) over any frame and
 // any VLAN table: a frame never goes back out of its ingress port, only to
 // members of its VLAN and never to a down port, each port gets one form, and
-// a plan's `single` and `uniform()` agree with its sets.
+// a plan's `single` and `uniform()` agree with its sets; Forward All Groups
+// ports get every group-addressed frame.
 #include <cstdint>
 #include <cstdlib>
 
@@ -29,6 +30,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     t.set_flood_link_scope6(vid, cfg[6] & 8);
     t.set_flood_solicited_node6(vid, cfg[6] & 16);
     t.set_unregistered(vid, static_cast<UnregisteredPolicy>(cfg[7] % 3));
+    t.set_forward_all(vid, PortSet::from_bits(cfg[10] >> 6));  // GMRP/MMRP service requirements: ports 0-3
+    t.set_forward_unregistered(vid, PortSet::from_bits(cfg[9] >> 6));
     const PortId in = cfg[8] & 0x3f;
     const PortSet up = word(9);
     const PortSet hit = word(10);
@@ -38,6 +41,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const PortSet to = egress_ports(f, in, vid, registered ? &hit : nullptr, t);
     if (to.contains(in)) std::abort();
     if ((to - t.members(vid)).bits() != 0) std::abort();
+    // Forward All Groups ports get every group-addressed frame of the VLAN.
+    const bool group_addressed = f.cls == FrameClass::mcast_data || f.cls == FrameClass::other_multicast;
+    if (group_addressed && ((t.forward_all(vid) & t.members(vid)) - PortSet::of({in}) - to).bits() != 0) std::abort();
     const PortSet uni = unicast_ports(cfg[11] >> 2 & 0x3f, in, vid, t);
     if (uni.contains(in) || (uni - t.members(vid)).bits() != 0 || uni.size() > 1) std::abort();
 

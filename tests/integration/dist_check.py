@@ -46,7 +46,7 @@ missing = [o for o in options if not re.search(r"^#? ?%s =" % re.escape(o), text
 check("the example configuration has every option of --help", not missing, " ".join(missing))
 
 ctl_help = subprocess.run(["/usr/bin/python3", ctl, "--help"], capture_output=True, text=True).stdout
-commands = sorted({" ".join(m) for m in re.findall(r"\b(mdb|router|port|vlan|fdb|config) (show|add|del|flush|set|save)\b",
+commands = sorted({" ".join(m) for m in re.findall(r"\b(mdb|router|port|vlan|fdb|config|mrp) (show|add|del|flush|set|save)\b",
                                                     ctl_help)} | {"querier", "stats"})
 rc, page, warn = render(ctlman8)
 check("l2snoopctl(8) renders without warnings", rc == 0 and not warn, warn)

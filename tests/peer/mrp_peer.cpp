@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "mrp/engine.h"
 #include "mrp/pdu.h"
 
 using namespace l2snoop;
@@ -63,6 +64,37 @@ std::vector<Pdu> samples() {
         r.leave_all[1] = true;
         out.push_back(r);
     }
+    // What the switch itself sends (mrp/engine.h): its declarations on port 2
+    // of what port 1 registered (a run of MACs, a gap, both service
+    // requirements), then its LeaveAll with every declaration again.
+    MrpConfig c;
+    c.gmrp = c.mmrp = true;
+    MrpEngine e(c);
+    MrpActions a;
+    const Time t0{std::chrono::seconds(1)};
+    e.set_ports(10, PortSet::of({1, 2}), t0, a);
+    for (Protocol proto : {Protocol::gmrp, Protocol::mmrp}) {
+        Pdu reg;
+        reg.protocol = proto;
+        for (std::uint8_t i : {1, 2, 3, 4, 9}) {
+            Attr m;
+            m.mac = MacAddr{{0x01, 0x00, 0x5e, 0x10, 0x00, i}};
+            m.event = proto == Protocol::gmrp ? static_cast<std::uint8_t>(GarpEvent::join_in) : static_cast<std::uint8_t>(MrpEvent::join_in);
+            reg.attrs.push_back(m);
+        }
+        for (Service s : {Service::all_groups, Service::all_unregistered}) {
+            Attr m;
+            m.type = AttrType::service;
+            m.service = s;
+            m.event = reg.attrs[0].event;
+            reg.attrs.push_back(m);
+        }
+        e.receive(10, 1, reg, t0, a);
+    }
+    e.on_timer(t0 + std::chrono::milliseconds(200), a);
+    e.on_timer(t0 + std::chrono::seconds(16), a);
+    for (const Tx& tx : a.tx)
+        if (tx.port == 2) out.push_back(tx.pdu);
     return out;
 }
 

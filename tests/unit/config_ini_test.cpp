@@ -31,7 +31,9 @@ const std::vector<std::string> kEveryOption = {
     "--group-limit-action", "replace", "--mdb-size", "4096", "--mdb-sources", "2048", "--fdb-size", "1024",
     "--fdb-per-port", "512", "--mac-aging", "90s", "--burst", "16", "--stream-cache", "1024", "--mbufs", "8192",
     "--punt-rate", "500", "--rx-queues", "2", "--tx-queues", "2", "--queue-map", "(0,0,1),(0,1,2)",
-    "--control-group", "l2snoop",
+    "--control-group", "l2snoop", "--gmrp", "on", "--vlan-gmrp", "20=off", "--mmrp", "off", "--vlan-mmrp", "10=on",
+    "--mrp-leave-time", "800ms", "--mrp-join-time", "100ms", "--mrp-leaveall-time", "20s",
+    "--mrp-periodic", "on",
 };
 
 Config read_back(const std::string& ini) {

@@ -90,8 +90,39 @@ std::vector<Row> rows() {
              t.set_flood_ports(kVid, {});
          },
          {}},
-        {"snooping_off_floods_registered_groups", v4data, true, [](VlanTable& t) { t.set_snooping(kVid, false); },
+        {"snooping_off_floods_ip_multicast", v4data, false, [](VlanTable& t) { t.set_snooping(kVid, false); },
          kAllButIn},
+        // With snooping off the snooper publishes no group: a hit is a MAC registered at layer 2.
+        {"snooping_off_a_layer2_registered_mac_goes_to_its_ports", v4data, true,
+         [](VlanTable& t) { t.set_snooping(kVid, false); }, PortSet::of({1})},
+        {"layer2_registered_non_ip_goes_to_its_ports_only", non_ip_multicast(), true, nothing, PortSet::of({1})},
+        {"layer2_registered_non_ip_reaches_forward_all_groups_too", non_ip_multicast(), true,
+         [](VlanTable& t) {
+             t.set_forward_all(kVid, PortSet::of({2}));
+             t.set_forward_unregistered(kVid, PortSet::of({4}));
+         },
+         PortSet::of({1, 2})},
+        {"unregistered_non_ip_floods_whatever_the_service_requirements", non_ip_multicast(), false,
+         [](VlanTable& t) { t.set_forward_unregistered(kVid, PortSet::of({4})); }, kAllButIn},
+        {"registered_v4_reaches_forward_all_groups_not_forward_unregistered", v4data, true,
+         [](VlanTable& t) {
+             t.set_forward_all(kVid, PortSet::of({2}));
+             t.set_forward_unregistered(kVid, PortSet::of({4}));
+         },
+         PortSet::of({1, 2, 3})},
+        {"unregistered_drop_reaches_both_service_requirements", v4data, false,
+         [](VlanTable& t) {
+             t.set_unregistered(kVid, UnregisteredPolicy::drop);
+             t.set_forward_all(kVid, PortSet::of({2}));
+             t.set_forward_unregistered(kVid, PortSet::of({4}));
+         },
+         PortSet::of({2, 4, 5})},
+        {"service_requirements_only_within_the_vlan", v4data, false,
+         [](VlanTable& t) {
+             t.set_unregistered(kVid, UnregisteredPolicy::drop);
+             t.set_forward_all(kVid, PortSet::of({9}));
+         },
+         PortSet::of({5})},
         {"no_querier_flood_v4_floods_ipv4", v4data, true, [](VlanTable& t) { t.set_flood_all(kVid, IpFamily::v4, true); },
          kAllButIn},
         {"no_querier_flood_v4_leaves_ipv6_snooped", v6data, true,

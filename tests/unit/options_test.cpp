@@ -147,7 +147,25 @@ INSTANTIATE_TEST_SUITE_P(
                       BadCase{{"--queue-map", "(0,0,1)(0,1,1)"}, "--queue-map"}, BadCase{{"--queue-map", "(0,0,1),"}, "--queue-map"},
                       BadCase{{"--queue-map", "(0,0,1),(0,0,2)"}, "mapped twice"}, BadCase{{"--queue-map", "(0,x,1)"}, "--queue-map"},
                       BadCase{{"--stream-cache", "1000"}, "--stream-cache"},
-                      BadCase{{"--stream-cache", "8M"}, "--stream-cache"}));
+                      BadCase{{"--stream-cache", "8M"}, "--stream-cache"}, BadCase{{"--gmrp", "maybe"}, "--gmrp"},
+                      BadCase{{"--vlan-mmrp", "10"}, "--vlan-mmrp"}, BadCase{{"--vlan-gmrp", "5000=on"}, "--vlan-gmrp"},
+                      BadCase{{"--mrp-leave-time", "50ms"}, "--mrp-leave-time"},
+                      BadCase{{"--mrp-leave-time", "2m"}, "--mrp-leave-time"},
+                      BadCase{{"--mrp-join-time", "5ms"}, "--mrp-join-time"},
+                      BadCase{{"--mrp-leaveall-time", "500ms"}, "--mrp-leaveall-time"}));
+
+TEST(Options, gmrp_and_mmrp_are_off_unless_asked_for_per_vlan_or_everywhere) {
+    const auto off = parse({});
+    ASSERT_TRUE(off.config) << off.error;
+    EXPECT_EQ(off.config->mrp.protocols(1), 0) << "a snooping switch floods GMRP/MMRP frames unless told";
+    EXPECT_EQ(off.config->mrp.leave_time, std::chrono::milliseconds(600));
+    const auto r = parse({"--mmrp", "on", "--vlan-mmrp", "20=off", "--vlan-gmrp", "30=on", "--mrp-leave-time", "1s"});
+    ASSERT_TRUE(r.config) << r.error;
+    EXPECT_EQ(r.config->mrp.protocols(10), 2);
+    EXPECT_EQ(r.config->mrp.protocols(20), 0);
+    EXPECT_EQ(r.config->mrp.protocols(30), 3);
+    EXPECT_EQ(r.config->mrp.leave_time, std::chrono::seconds(1));
+}
 
 TEST(Options, the_stream_cache_is_sized_in_entries_or_turned_off) {
     EXPECT_EQ(parse({}).config->stream_cache, 131072u);
@@ -232,6 +250,8 @@ TEST(Options, every_port_and_vlan_an_option_names_must_exist) {
     EXPECT_EQ(check({"--flood-solicited-node6", "1"}), "");
     EXPECT_EQ(check({"--static-group", "30:239.1.1.1:1"}), "--static-group: VLAN 30 is on no port");
     EXPECT_EQ(check({"--static-mac", "30:02:00:00:00:00:01:1"}), "--static-mac: VLAN 30 is on no port");
+    EXPECT_EQ(check({"--vlan-gmrp", "30=on"}), "--vlan-gmrp: VLAN 30 is on no port");
+    EXPECT_EQ(check({"--vlan-mmrp", "30=off"}), "--vlan-mmrp: VLAN 30 is on no port");
 }
 
 TEST(Options, help_is_available) {

@@ -190,6 +190,79 @@ TEST_F(McastFdbTest, for_each_group_reports_ports_sources_and_aliasing) {
     EXPECT_EQ(all[1].sources[0].second, PortSet::of({3}));
 }
 
+// Layer-2 registrations (GMRP/MMRP, set_mac): every frame to the MAC, IP or not.
+const MacAddr kAvbMac{{0x91, 0xe0, 0xf0, 0x00, 0x12, 0x34}};
+
+TEST_F(McastFdbTest, a_registered_mac_answers_for_itself) {
+    EXPECT_EQ(fdb_->lookup_mac(10, kAvbMac), std::nullopt);
+    ASSERT_EQ(fdb_->set_mac(10, kAvbMac, PortSet::of({2, 3})), FdbStatus::ok);
+    EXPECT_EQ(fdb_->lookup_mac(10, kAvbMac), PortSet::of({2, 3}));
+    EXPECT_EQ(fdb_->lookup_mac(20, kAvbMac), std::nullopt) << "VLANs are separate";
+    ASSERT_EQ(fdb_->set_mac(10, kAvbMac, PortSet::of({3})), FdbStatus::ok);
+    EXPECT_EQ(fdb_->lookup_mac(10, kAvbMac), PortSet::of({3}));
+    ASSERT_EQ(fdb_->set_mac(10, kAvbMac, {}), FdbStatus::ok);
+    EXPECT_EQ(fdb_->lookup_mac(10, kAvbMac), std::nullopt);
+    EXPECT_EQ(fdb_->mac_count(), 0u);
+    EXPECT_EQ(fdb_->set_mac(10, kAvbMac, {}), FdbStatus::not_found);
+    EXPECT_EQ(fdb_->set_mac(10, unicast_mac(1), PortSet::of({1})), FdbStatus::invalid) << "only group MACs";
+}
+
+TEST_F(McastFdbTest, every_ip_group_aliasing_a_registered_mac_follows_it) {
+    const IpAddr g = ip4("239.1.1.1");
+    fdb_->set_mac(10, group_mac(g), PortSet::of({4}));
+    EXPECT_EQ(get(10, "239.1.1.1"), PortSet::of({4})) << "no IP registration: the MAC's ports alone";
+    EXPECT_EQ(get(10, "224.1.1.1"), PortSet::of({4})) << "another group on the same MAC";
+    EXPECT_EQ(get(10, "239.1.1.2"), std::nullopt);
+    set(10, "239.1.1.1", PortSet::of({1}));
+    EXPECT_EQ(get(10, "239.1.1.1"), PortSet::of({1, 4})) << "united with what snooping decided";
+    EXPECT_EQ(get(10, "225.1.1.1"), PortSet::of({4}));
+    set(10, "225.1.1.1", PortSet::of({2}));  // aliased now
+    EXPECT_EQ(get(10, "239.1.1.1"), PortSet::of({1, 4}));
+    EXPECT_EQ(get(10, "225.1.1.1"), PortSet::of({2, 4}));
+    EXPECT_EQ(get(10, "238.1.1.1"), PortSet::of({4}));
+    fdb_->remove_group(10, ip4("225.1.1.1"));
+    fdb_->remove_group(10, g);
+    EXPECT_EQ(get(10, "239.1.1.1"), PortSet::of({4})) << "the registration outlives the groups";
+    fdb_->set_mac(10, group_mac(g), {});
+    EXPECT_EQ(get(10, "239.1.1.1"), std::nullopt);
+    EXPECT_EQ(fdb_->mac_count(), 0u);
+}
+
+TEST_F(McastFdbTest, a_registration_keeps_source_specific_answers_and_adds_its_ports) {
+    set(10, "232.1.1.1", PortSet::of({1}));
+    fdb_->set_source(10, ip4("232.1.1.1"), ip4("192.0.2.1"), PortSet::of({2}));
+    fdb_->set_mac(10, group_mac(ip4("232.1.1.1")), PortSet::of({5}));
+    EXPECT_EQ(fdb_->lookup(10, ip4("232.1.1.1"), ip4("192.0.2.1")), PortSet::of({2, 5}));
+    EXPECT_EQ(fdb_->lookup(10, ip4("232.1.1.1"), ip4("192.0.2.7")), PortSet::of({1, 5}));
+    fdb_->set_mac(10, group_mac(ip4("232.1.1.1")), {});
+    EXPECT_EQ(fdb_->lookup(10, ip4("232.1.1.1"), ip4("192.0.2.1")), PortSet::of({2}));
+}
+
+TEST_F(McastFdbTest, bulk_lookups_see_registrations) {
+    fdb_->set_mac(10, group_mac(ip4("239.9.9.9")), PortSet::of({6}));
+    set(10, "239.1.1.1", PortSet::of({1}));
+    const IpAddr groups[] = {ip4("239.9.9.9"), ip4("239.1.1.1"), ip4("239.2.2.2")};
+    const IpAddr* gp[] = {&groups[0], &groups[1], &groups[2]};
+    const IpAddr* sp[] = {&kAnySource, &kAnySource, &kAnySource};
+    const VlanId vids[] = {10, 10, 10};
+    PortSet out[3];
+    EXPECT_EQ(fdb_->lookup_bulk(3, vids, gp, sp, out), 0b011u);
+    EXPECT_EQ(out[0], PortSet::of({6}));
+    EXPECT_EQ(out[1], PortSet::of({1}));
+}
+
+TEST_F(McastFdbTest, for_each_mac_lists_registrations_only) {
+    fdb_->set_mac(10, kAvbMac, PortSet::of({2}));
+    set(10, "239.1.1.1", PortSet::of({1}));
+    std::vector<std::pair<VlanId, MacAddr>> seen;
+    fdb_->for_each_mac([&](VlanId v, const MacAddr& m, PortSet p) {
+        seen.emplace_back(v, m);
+        EXPECT_EQ(p, PortSet::of({2}));
+    });
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0].second, kAvbMac);
+}
+
 class SmallMcastFdb : public McastFdbTest {
 protected:
     SmallMcastFdb() : McastFdbTest(4, 2) {}
@@ -205,6 +278,20 @@ TEST_F(SmallMcastFdb, full_table_refuses_new_groups_and_keeps_existing_ones) {
     EXPECT_EQ(set(10, "239.0.0.1", PortSet::of({2})), FdbStatus::ok) << "updates still work when full";
     fdb_->remove_group(10, ip4("239.0.0.4"));
     EXPECT_EQ(set(10, "239.0.0.99", PortSet::of({1})), FdbStatus::ok) << "room again after a removal";
+}
+
+TEST_F(SmallMcastFdb, registrations_share_the_mac_entries_with_groups) {
+    for (int i = 1; i <= 3; ++i)
+        ASSERT_EQ(fdb_->set_group(10, Ipv4Addr::from_host(0xef000000u + static_cast<std::uint32_t>(i)), PortSet::of({1})), FdbStatus::ok);
+    ASSERT_EQ(fdb_->set_mac(10, kAvbMac, PortSet::of({2})), FdbStatus::ok);
+    MacAddr other = kAvbMac;
+    other.b[5] = 0x35;
+    EXPECT_EQ(fdb_->set_mac(10, other, PortSet::of({2})), FdbStatus::table_full);
+    EXPECT_EQ(fdb_->stats().full_macs, 1u);
+    EXPECT_EQ(fdb_->set_mac(10, group_mac(ip4("239.0.0.1")), PortSet::of({3})), FdbStatus::ok)
+        << "a MAC that has an entry already takes no more room";
+    EXPECT_EQ(set(10, "239.0.0.99", PortSet::of({1})), FdbStatus::table_full);
+    EXPECT_EQ(fdb_->lookup_mac(10, kAvbMac), PortSet::of({2}));
 }
 
 TEST_F(SmallMcastFdb, full_source_table_refuses_and_counts) {
@@ -234,7 +321,9 @@ TEST_F(SmallMcastFdb, removed_entries_are_not_reused_while_a_reader_is_online) {
 // every answer must be a port set that was published for that very key (the
 // low bits of each set name its key), so a slot reused before its grace period
 // or a torn entry is caught. Groups come in aliasing pairs so MAC entries are
-// swapped between single-group and aliased forms all the time.
+// swapped between single-group and aliased forms all the time, and the pairs'
+// MACs are registered and deregistered at layer 2 among them (a registration's
+// set names its MAC in bits 10-19, so a union still names its keys).
 TEST(McastFdbConcurrency, reader_only_ever_sees_published_sets) {
     constexpr std::uint32_t kKeys = 512;
     constexpr int kOps = 1'000'000;
@@ -258,7 +347,8 @@ TEST(McastFdbConcurrency, reader_only_ever_sees_published_sets) {
         const std::uint32_t k = reader_rng() % kKeys;
         if (auto p = fdb.lookup(10, group_of(k), src)) {
             ++hits;
-            if ((p->bits() & 0x3ff) != k) ++bad;
+            const std::uint64_t g = p->bits() & 0x3ff, m = p->bits() >> 10 & 0x3ff;
+            if ((g != k && g != 0) || (m != 0 && m != (0x100 | k >> 1)) || (g == 0 && m == 0 && k != 0)) ++bad;
         }
     });
 
@@ -266,14 +356,17 @@ TEST(McastFdbConcurrency, reader_only_ever_sees_published_sets) {
     std::uint64_t failures = 0;
     for (int i = 0; i < kOps; ++i) {
         const std::uint32_t k = static_cast<std::uint32_t>(rng() % kKeys);
-        const PortSet ports = PortSet::from_bits((rng() << 10) | k);
-        const unsigned op = static_cast<unsigned>(rng() % 6);
+        const PortSet ports = PortSet::from_bits((rng() << 20) | k);
+        const PortSet mac_ports = PortSet::from_bits((rng() << 20) | (0x100 | k >> 1) << 10);
+        const unsigned op = static_cast<unsigned>(rng() % 8);
         failures += !retry_while_reclaiming(fdb, [&] {
             FdbStatus s;
             switch (op) {
                 case 0: s = fdb.remove_group(10, group_of(k)); break;
                 case 1: s = fdb.set_source(10, group_of(k), src, ports); break;
                 case 2: s = fdb.remove_source(10, group_of(k), src); break;
+                case 3: s = fdb.set_mac(10, group_mac(group_of(k)), mac_ports); break;
+                case 4: s = fdb.set_mac(10, group_mac(group_of(k)), {}); break;
                 default: s = fdb.set_group(10, group_of(k), ports); break;
             }
             return s != FdbStatus::table_full;
