@@ -45,46 +45,12 @@ for end in ta tb; do
   ip link set "$TAG-$end" up
 done
 
-# The same start-up as two_switches.sh: a switch whose net_af_packet
-# PACKET_FANOUT ids would collide with the other's is started again.
-FANOUT_IDS=()
-start() {  # start NAME LCORE IFACE...
-  local name=$1 lcore=$2 i=0 vdevs=() idx=() try
-  shift 2
-  for ifc in "$@"; do
-    vdevs+=("--vdev=net_af_packet$i,iface=$ifc")
-    idx+=("$(cat "/sys/class/net/$ifc/ifindex")")
-    i=$((i + 1))
-  done
-  for try in 1 2 3 4 5 6 7 8; do
-    (
-      for x in "${idx[@]}"; do
-        for used in "${FANOUT_IDS[@]}"; do [ $(( (BASHPID ^ x) & 0xffff )) -eq "$used" ] && exit 75; done
-      done
-      exec "$BIN" -l "$lcore" --no-huge -m 256 --no-pci --file-prefix "$TAG$name" "${vdevs[@]}" \
-        --log-level='*:warning' -- "${PORTS[@]}" --gmrp on --mmrp on --unregistered drop --mrp-leaveall-time 3s
-    ) >"$WORK/$name.log" 2>&1 &
-    PID[$name]=$!
-    sleep 0.2
-    if kill -0 "${PID[$name]}" 2>/dev/null; then
-      for x in "${idx[@]}"; do FANOUT_IDS+=($(( (PID[$name] ^ x) & 0xffff ))); done
-      return 0
-    fi
-    wait "${PID[$name]}" || [ $? -eq 75 ] || return 0
-  done
-}
-PORTS=(--port 0:access:10 --port 1:access:10 --port 2:trunk:10)
-start A 0 "$TAG-st1" "$TAG-st2" "$TAG-ta"
-PORTS=(--port 0:trunk:10 --port 1:access:10)
-start B 1 "$TAG-tb" "$TAG-src"
-for s in A B; do
-  for _ in $(seq 1 100); do
-    grep -q '^l2snoop: ready' "$WORK/$s.log" && break
-    kill -0 "${PID[$s]}" 2>/dev/null || { echo "Bail out! switch $s died"; cat "$WORK/$s.log" >&2; exit 1; }
-    sleep 0.2
-  done
-  grep -q '^l2snoop: ready' "$WORK/$s.log" || { echo "Bail out! switch $s not ready"; exit 1; }
-done
+OPTS=(--gmrp on --mmrp on --unregistered drop --mrp-leaveall-time 3s)
+SWITCH_ARGS=(--port 0:access:10 --port 1:access:10 --port 2:trunk:10 "${OPTS[@]}")
+lab_switch A 0 "$TAG-st1" "$TAG-st2" "$TAG-ta"
+SWITCH_ARGS=(--port 0:trunk:10 --port 1:access:10 "${OPTS[@]}")
+lab_switch B 1 "$TAG-tb" "$TAG-src"
+lab_ready A B
 
 ctl() { /usr/bin/python3 "$here/scripts/l2snoopctl" --prefix "$TAG$1" "${@:2}"; }
 station() { in_ns "$1" /usr/bin/python3 "$STATION" eth0 "${@:2}"; }

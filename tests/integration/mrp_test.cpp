@@ -9,6 +9,7 @@
 
 #include "dataplane/ctl_show.h"
 #include "mrp/pdu.h"
+#include "tests/unit/mrp_attrs.h"
 #include "tests/integration/ring_switch.h"
 
 namespace l2snoop::test {
@@ -25,25 +26,9 @@ const MacAddr kStation{{0x02, 0, 0, 0, 0, 0x42}};
 const MacAddr kAvb{{0x91, 0xe0, 0xf0, 0x00, 0x00, 0x01}};
 const MacAddr kAvb2{{0x91, 0xe0, 0xf0, 0x00, 0x00, 0x02}};
 
-Pdu declare(Protocol p, std::vector<Attr> attrs) {
-    Pdu d;
-    d.protocol = p;
-    d.attrs = std::move(attrs);
-    return d;
-}
-Attr mac(const MacAddr& m, std::uint8_t ev) {
-    Attr a;
-    a.mac = m;
-    a.event = ev;
-    return a;
-}
-Attr service(mrp::Service s, std::uint8_t ev) {
-    Attr a;
-    a.type = AttrType::service;
-    a.service = s;
-    a.event = ev;
-    return a;
-}
+Pdu declare(Protocol p, std::vector<Attr> attrs) { return mrp::make_pdu(p, std::move(attrs)); }
+Attr mac(const MacAddr& m, std::uint8_t ev) { return mrp::mac_attr(m, ev); }
+Attr service(mrp::Service s, std::uint8_t ev) { return mrp::service_attr(s, ev); }
 constexpr auto kJoinIn = static_cast<std::uint8_t>(MrpEvent::join_in);
 constexpr auto kLv = static_cast<std::uint8_t>(MrpEvent::lv);
 constexpr auto kGarpJoinIn = static_cast<std::uint8_t>(GarpEvent::join_in);

@@ -45,49 +45,12 @@ for end in ta tb; do
 done
 
 # ---- the switches: the defaults, plus timers short enough for a test ----
-# net_af_packet (DPDK 22.11) joins each socket to PACKET_FANOUT group
-# (pid ^ ifindex) & 0xffff, and the kernel refuses a group another process
-# holds for another interface: a switch whose ids would collide with the
-# other's is not started (exit 75 before exec) and is tried again, under a new pid.
-FANOUT_IDS=()
-start() {  # start NAME LCORE IFACE...: ports in the order given
-  local name=$1 lcore=$2 i=0 vdevs=() idx=() try
-  shift 2
-  for ifc in "$@"; do
-    vdevs+=("--vdev=net_af_packet$i,iface=$ifc")
-    idx+=("$(cat "/sys/class/net/$ifc/ifindex")")
-    i=$((i + 1))
-  done
-  for try in 1 2 3 4 5 6 7 8; do
-    (
-      for x in "${idx[@]}"; do
-        for used in "${FANOUT_IDS[@]}"; do [ $(( (BASHPID ^ x) & 0xffff )) -eq "$used" ] && exit 75; done
-      done
-      exec "$BIN" -l "$lcore" --no-huge -m 256 --no-pci --file-prefix "$TAG$name" "${vdevs[@]}" \
-        --log-level='*:warning' -- "${PORTS[@]}" --querier on --query-interval 8s --query-response-interval 1s \
-        --last-member-query-interval 200ms
-    ) >"$WORK/$name.log" 2>&1 &
-    PID[$name]=$!
-    sleep 0.2
-    if kill -0 "${PID[$name]}" 2>/dev/null; then
-      for x in "${idx[@]}"; do FANOUT_IDS+=($(( (PID[$name] ^ x) & 0xffff ))); done
-      return 0
-    fi
-    wait "${PID[$name]}" || [ $? -eq 75 ] || return 0  # another failure: reported below with the log
-  done
-}
-PORTS=(--port 0:access:10 --port 1:access:10 --port 2:trunk:10)
-start A 0 "$TAG-a-src" "$TAG-a-h" "$TAG-ta"
-PORTS=(--port 0:trunk:10 --port 1:access:10 --port 2:access:10 --port 3:access:10)
-start B 1 "$TAG-tb" "$TAG-b-h1" "$TAG-b-h2" "$TAG-b-h3"
-for s in A B; do
-  for _ in $(seq 1 100); do
-    grep -q '^l2snoop: ready' "$WORK/$s.log" && break
-    kill -0 "${PID[$s]}" 2>/dev/null || { echo "Bail out! switch $s died"; cat "$WORK/$s.log" >&2; exit 1; }
-    sleep 0.2
-  done
-  grep -q '^l2snoop: ready' "$WORK/$s.log" || { echo "Bail out! switch $s not ready"; exit 1; }
-done
+OPTS=(--querier on --query-interval 8s --query-response-interval 1s --last-member-query-interval 200ms)
+SWITCH_ARGS=(--port 0:access:10 --port 1:access:10 --port 2:trunk:10 "${OPTS[@]}")
+lab_switch A 0 "$TAG-a-src" "$TAG-a-h" "$TAG-ta"
+SWITCH_ARGS=(--port 0:trunk:10 --port 1:access:10 --port 2:access:10 --port 3:access:10 "${OPTS[@]}")
+lab_switch B 1 "$TAG-tb" "$TAG-b-h1" "$TAG-b-h2" "$TAG-b-h3"
+lab_ready A B
 sleep 3  # both switches' start-up queries (t=0 and QI/4 = 2 s) have crossed the trunk
 
 # ---- memberships, reported by the kernels' IGMP stacks ----

@@ -42,6 +42,15 @@ auto policy(UnregisteredPolicy u) {
     return [u](VlanTable& t) { t.set_unregistered(kVid, u); };
 }
 void nothing(VlanTable&) {}
+// GMRP/MMRP service requirements: Forward All Groups and Forward All
+// Unregistered Groups ports, under `u`.
+auto services(PortSet all, PortSet unregistered, UnregisteredPolicy u = UnregisteredPolicy::flood) {
+    return [=](VlanTable& t) {
+        t.set_unregistered(kVid, u);
+        t.set_forward_all(kVid, all);
+        t.set_forward_unregistered(kVid, unregistered);
+    };
+}
 
 const auto v4data = udp4_frame(ip4("239.1.1.1"), ip4("192.0.2.1"));
 const auto v6data = udp6_frame(ip6("ff0e::1:3"), ip6("2001:db8::1"));
@@ -97,31 +106,14 @@ std::vector<Row> rows() {
          [](VlanTable& t) { t.set_snooping(kVid, false); }, PortSet::of({1})},
         {"layer2_registered_non_ip_goes_to_its_ports_only", non_ip_multicast(), true, nothing, PortSet::of({1})},
         {"layer2_registered_non_ip_reaches_forward_all_groups_too", non_ip_multicast(), true,
-         [](VlanTable& t) {
-             t.set_forward_all(kVid, PortSet::of({2}));
-             t.set_forward_unregistered(kVid, PortSet::of({4}));
-         },
-         PortSet::of({1, 2})},
+         services(PortSet::of({2}), PortSet::of({4})), PortSet::of({1, 2})},
         {"unregistered_non_ip_floods_whatever_the_service_requirements", non_ip_multicast(), false,
-         [](VlanTable& t) { t.set_forward_unregistered(kVid, PortSet::of({4})); }, kAllButIn},
+         services({}, PortSet::of({4}), U::drop), kAllButIn},
         {"registered_v4_reaches_forward_all_groups_not_forward_unregistered", v4data, true,
-         [](VlanTable& t) {
-             t.set_forward_all(kVid, PortSet::of({2}));
-             t.set_forward_unregistered(kVid, PortSet::of({4}));
-         },
-         PortSet::of({1, 2, 3})},
+         services(PortSet::of({2}), PortSet::of({4})), PortSet::of({1, 2, 3})},
         {"unregistered_drop_reaches_both_service_requirements", v4data, false,
-         [](VlanTable& t) {
-             t.set_unregistered(kVid, UnregisteredPolicy::drop);
-             t.set_forward_all(kVid, PortSet::of({2}));
-             t.set_forward_unregistered(kVid, PortSet::of({4}));
-         },
-         PortSet::of({2, 4, 5})},
-        {"service_requirements_only_within_the_vlan", v4data, false,
-         [](VlanTable& t) {
-             t.set_unregistered(kVid, UnregisteredPolicy::drop);
-             t.set_forward_all(kVid, PortSet::of({9}));
-         },
+         services(PortSet::of({2}), PortSet::of({4}), U::drop), PortSet::of({2, 4, 5})},
+        {"service_requirements_only_within_the_vlan", v4data, false, services(PortSet::of({9}), {}, U::drop),
          PortSet::of({5})},
         {"no_querier_flood_v4_floods_ipv4", v4data, true, [](VlanTable& t) { t.set_flood_all(kVid, IpFamily::v4, true); },
          kAllButIn},

@@ -3,6 +3,7 @@
 // service requirements, leaves on the leave timer, port down, a protocol
 // turned off live. Virtual clock.
 #include "mrp/engine.h"
+#include "tests/unit/mrp_attrs.h"
 
 #include <gtest/gtest.h>
 
@@ -16,25 +17,7 @@ const MacAddr kIp{{0x01, 0x00, 0x5e, 0x01, 0x01, 0x01}};
 constexpr VlanId kVid = 10;
 constexpr Time t0{5'000'000'000};
 
-Attr mac_attr(const MacAddr& m, std::uint8_t ev) {
-    Attr a;
-    a.mac = m;
-    a.event = ev;
-    return a;
-}
-Attr service_attr(Service s, std::uint8_t ev) {
-    Attr a;
-    a.type = AttrType::service;
-    a.service = s;
-    a.event = ev;
-    return a;
-}
-Pdu pdu(Protocol p, std::vector<Attr> attrs) {
-    Pdu d;
-    d.protocol = p;
-    d.attrs = std::move(attrs);
-    return d;
-}
+Pdu pdu(Protocol p, std::vector<Attr> attrs) { return make_pdu(p, std::move(attrs)); }
 constexpr auto kMrpJoin = static_cast<std::uint8_t>(MrpEvent::join_in);
 constexpr auto kMrpLeave = static_cast<std::uint8_t>(MrpEvent::lv);
 constexpr auto kGarpJoin = static_cast<std::uint8_t>(GarpEvent::join_in);

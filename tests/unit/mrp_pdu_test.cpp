@@ -1,6 +1,7 @@
 // GARP/GMRP and MRP/MMRP PDUs (mrp/pdu.h): what the standards' encodings
 // say, round trips, and every kind of bad input refused with its reason.
 #include "mrp/pdu.h"
+#include "tests/unit/mrp_attrs.h"
 
 #include <gtest/gtest.h>
 
@@ -10,19 +11,8 @@ namespace {
 const MacAddr kSrc{{0x02, 0, 0, 0, 0, 0x21}};
 MacAddr group(std::uint8_t last) { return MacAddr{{0x01, 0x00, 0x5e, 0x01, 0x02, last}}; }
 
-Attr mac(std::uint8_t last, std::uint8_t event) {
-    Attr a;
-    a.mac = group(last);
-    a.event = event;
-    return a;
-}
-Attr service(Service s, std::uint8_t event) {
-    Attr a;
-    a.type = AttrType::service;
-    a.service = s;
-    a.event = event;
-    return a;
-}
+Attr mac(std::uint8_t last, std::uint8_t event) { return mac_attr(group(last), event); }
+Attr service(Service s, std::uint8_t event) { return service_attr(s, event); }
 constexpr auto kJoinIn = static_cast<std::uint8_t>(GarpEvent::join_in);
 constexpr auto kJoinEmpty = static_cast<std::uint8_t>(GarpEvent::join_empty);
 constexpr auto kNew = static_cast<std::uint8_t>(MrpEvent::new_);
