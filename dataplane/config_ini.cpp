@@ -120,6 +120,8 @@ std::string to_ini(const Config& c) {
     line("mrp-join-time", duration_text(c.mrp.join_time));
     line("mrp-leaveall-time", duration_text(c.mrp.leave_all_time));
     line("mrp-periodic", on_off(c.mrp.periodic));
+    set("no-mrp-ports", c.mrp.excluded_ports);
+    line("mrp-max-per-port", num(c.mrp.max_per_port));
     o << "\n# engine (a restart applies these)\n";
     line("mdb-size", num(c.mdb_size));
     line("mdb-sources", num(c.mdb_sources));

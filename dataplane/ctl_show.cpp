@@ -308,7 +308,8 @@ json stats(const ctl::Request& r, const ControlSnapshot& s, const Switch& sw) {
         out[garp ? "gmrp" : "mmrp"] = {{"pdus", m.pdus},           {"pdus_sent", m.pdus_sent},
                                        {"leave_alls", m.leave_alls}, {"leave_alls_sent", m.leave_alls_sent},
                                        {"registered", m.registered}, {"deregistered", m.deregistered},
-                                       {"not_running", m.not_running}, {"events", std::move(events)},
+                                       {"not_running", m.not_running}, {"refused_limit", m.refused_limit},
+                                       {"events", std::move(events)},
                                        {"rejected", std::move(rejected)}};
     }
     out["locked_tx_bursts"] = sw.locked_tx_bursts();

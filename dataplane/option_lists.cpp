@@ -155,6 +155,7 @@ void apply_lists(const po::variables_map& vm, Config& c) {
         {"no-router-learning", &c.snoop.no_router_learning},
         {"flood-ports", &c.flood_ports},
         {"report-flood-ports", &c.snoop.report_flood_ports},
+        {"no-mrp-ports", &c.mrp.excluded_ports},
     };
     for (const auto& [name, field] : sets)
         for (const auto& s : list(name)) *field |= port_list(s, name);
@@ -250,7 +251,7 @@ std::string check_against_ports(const Config& c, const std::vector<PortId>& port
     const std::pair<const char*, PortSet> sets[] = {
         {"fast-leave", c.snoop.fast_leave},           {"router-ports", c.snoop.static_router_ports},
         {"no-router-learning", c.snoop.no_router_learning}, {"flood-ports", c.flood_ports},
-        {"report-flood-ports", c.snoop.report_flood_ports},
+        {"report-flood-ports", c.snoop.report_flood_ports}, {"no-mrp-ports", c.mrp.excluded_ports},
     };
     for (const auto& [opt, set] : sets)
         for (PortId p : set - exist) return no_port(opt, p);

@@ -173,6 +173,10 @@ private:
                  "GMRP/MMRP leave timer: a registration stays this long after a Leave unless a Join comes");
         duration("mrp-join-time", c.mrp.join_time,
                  "GMRP/MMRP: the switch's declarations go out this long after they became due (twice)");
+        many("no-mrp-ports", "P,P,...: GMRP/MMRP do not run there: their PDUs are dropped (counted), nothing is "
+                             "declared there (a port that should not register, e.g. Forward All Groups)");
+        number<std::uint32_t>("mrp-max-per-port", c.mrp.max_per_port, 0, 1u << 24,
+                              "GMRP/MMRP registrations one port may hold per protocol, over all VLANs (0: unlimited)");
         on_off("mrp-periodic", c.mrp.periodic,
                "on|off: GMRP/MMRP PeriodicTransmission: every declaration sent again every second (off: twice, "
                "and after every LeaveAll)");

@@ -14,7 +14,7 @@ int ix(Protocol p) { return static_cast<int>(p); }
 
 MrpEngine::MrpEngine(const MrpConfig& cfg)
     : cfg_(cfg),
-      reg_{Registrar(cfg.leave_time), Registrar(cfg.leave_time)},
+      reg_{Registrar(cfg.leave_time, cfg.max_per_port), Registrar(cfg.leave_time, cfg.max_per_port)},
       part_{Participant(Protocol::gmrp, timers_of(cfg), 1), Participant(Protocol::mmrp, timers_of(cfg), 2)} {}
 
 void MrpEngine::propagate(Protocol p, VlanId vid, const AttrId& attr, Time now) {
@@ -62,6 +62,8 @@ void MrpEngine::leave_port(Protocol p, VlanId vid, PortId port, Time now, MrpAct
 }
 
 void MrpEngine::set_ports(VlanId vid, PortSet ports, Time now, MrpActions& out) {
+    members_[vid] = ports;
+    ports -= cfg_.excluded_ports;
     const PortSet before = ports_[vid];
     ports_[vid] = ports;
     for (Protocol p : kBoth) {
@@ -113,6 +115,7 @@ void MrpEngine::reconfigure(const MrpConfig& next, Time now, MrpActions& out) {
     cfg_ = next;
     for (Protocol p : kBoth) {
         reg_[ix(p)].set_leave_time(next.leave_time);
+        reg_[ix(p)].set_max_per_port(next.max_per_port);
         part_[ix(p)].set_timers(timers_of(next));
         for (const auto& [vid, ports] : ports_) {
             if (before.on(p, vid) && !next.on(p, vid)) {
@@ -124,6 +127,9 @@ void MrpEngine::reconfigure(const MrpConfig& next, Time now, MrpActions& out) {
             }
         }
     }
+    // Ports excluded or let in: the members again, less the excluded.
+    if (before.excluded_ports != next.excluded_ports)
+        for (const auto& [vid, members] : std::map<VlanId, PortSet>(members_)) set_ports(vid, members, now, out);
 }
 
 std::optional<Time> MrpEngine::next_deadline() const {

@@ -41,6 +41,11 @@ struct MrpConfig {
     // PeriodicTransmission (802.1Q 10.7.10): every second each declaration is
     // sent again. Off by default: each is sent twice and again after every LeaveAll.
     bool periodic = false;
+    // Ports where neither protocol runs: their PDUs are dropped (counted as
+    // not_running) and nothing is declared to them. Registrations one port may
+    // hold, over both protocols' VLANs each (0: no limit).
+    PortSet excluded_ports;
+    std::uint32_t max_per_port = 1024;
 
     bool on(Protocol p, VlanId v) const {
         const auto& m = p == Protocol::gmrp ? vlan_gmrp : vlan_mmrp;
@@ -88,6 +93,7 @@ struct MrpCounters {
     std::uint64_t deregistered = 0;         // ... and went (leave timer, port down, protocol off)
     std::uint64_t pdus_sent = 0;
     std::uint64_t leave_alls_sent = 0;
+    std::uint64_t refused_limit = 0;  // Joins past --mrp-max-per-port (the Registrar's count)
 };
 
 class MrpEngine {
@@ -108,7 +114,11 @@ public:
 
     std::optional<Time> next_deadline() const;
     const MrpConfig& config() const { return cfg_; }
-    const MrpCounters& counters(Protocol p) const { return counters_[static_cast<int>(p)]; }
+    MrpCounters counters(Protocol p) const {
+        MrpCounters c = counters_[static_cast<int>(p)];
+        c.refused_limit = reg_[static_cast<int>(p)].refused();
+        return c;
+    }
     const Registrar& registrar(Protocol p) const { return reg_[static_cast<int>(p)]; }
     const Participant& participant(Protocol p) const { return part_[static_cast<int>(p)]; }
     // The forwarding state of `attr` in `vid`, both protocols united.
@@ -130,7 +140,8 @@ private:
     Registrar reg_[2];  // by Protocol
     Participant part_[2];
     MrpCounters counters_[2];
-    std::map<VlanId, PortSet> ports_;  // set_ports
+    std::map<VlanId, PortSet> members_;  // set_ports, as given
+    std::map<VlanId, PortSet> ports_;    // ... less the excluded ports: where the protocols run
     std::vector<Change> changes_;      // scratch
     std::vector<Tx> tx_;
     std::vector<std::pair<VlanId, PortId>> leave_alls_;

@@ -137,7 +137,8 @@ void Participant::received(VlanId vid, PortId port, const Pdu& pdu, Time now) {
 }
 
 void Participant::transmit(const Ctx& c, Timer& t, Time now, const Registrar& reg, std::vector<Tx>& out) {
-    const auto [vid, port] = c;
+    const VlanId vid = c.first;
+    const PortId port = c.second;
     const auto in_ctx = [&](std::map<Key, ApState>::iterator it) {
         return it != states_.end() && std::get<0>(it->first) == vid && std::get<1>(it->first) == port;
     };

@@ -26,8 +26,14 @@ Kind kind(Protocol p, std::uint8_t ev) {
 }  // namespace
 
 void Registrar::join(const Key& k, std::vector<Change>& out) {
+    const PortId port = std::get<1>(k);
+    if (max_per_port_ && !states_.count(k) && per_port_[port] >= max_per_port_) {
+        ++refused_;
+        return;
+    }
     auto [it, added] = states_.try_emplace(k);
     if (added) {
+        ++per_port_[port];
         ports_[{std::get<0>(k), std::get<2>(k)}].add(std::get<1>(k));
         out.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), true});
     } else if (it->second.leaving) {  // a Join while LV stops the leave timer
@@ -52,6 +58,7 @@ std::map<Registrar::Key, Registrar::State>::iterator Registrar::erase(std::map<K
     const auto p = ports_.find({vid, attr});
     p->second.remove(port);
     if (p->second.empty()) ports_.erase(p);
+    if (--per_port_[port] == 0) per_port_.erase(port);
     return states_.erase(it);
 }
 

@@ -52,7 +52,10 @@ struct Change {
 
 class Registrar {
 public:
-    explicit Registrar(Duration leave_time = 600ms) : leave_time_(leave_time) {}
+    // `max_per_port`: registrations one port may hold over all VLANs (0: no
+    // limit); a Join past it registers nothing and is counted (refused()).
+    explicit Registrar(Duration leave_time = 600ms, std::uint32_t max_per_port = 0)
+        : leave_time_(leave_time), max_per_port_(max_per_port) {}
 
     // A PDU received on `port` in `vid` at `now`; registrations that changed go to `out`.
     void receive(VlanId vid, PortId port, const Pdu& pdu, Time now, std::vector<Change>& out);
@@ -73,8 +76,10 @@ public:
         for (auto it = ports_.lower_bound({vid, AttrId{}}); it != ports_.end() && it->first.first == vid; ++it)
             fn(it->first.second, it->second);
     }
-    // For leaves from now on.
+    // For leaves from now on; the limit for joins from now on.
     void set_leave_time(Duration d) { leave_time_ = d; }
+    void set_max_per_port(std::uint32_t n) { max_per_port_ = n; }
+    std::uint64_t refused() const { return refused_; }
 
     bool registered(VlanId vid, PortId port, const AttrId& a) const { return states_.count({vid, port, a}) != 0; }
     // Ports registering `a` in `vid`.
@@ -104,7 +109,10 @@ private:
     std::map<Key, State>::iterator erase(std::map<Key, State>::iterator it, std::vector<Change>& out);
 
     Duration leave_time_;
+    std::uint32_t max_per_port_;
+    std::uint64_t refused_ = 0;
     std::map<Key, State> states_;  // IN or LV; MT is absence
+    std::map<PortId, std::uint32_t> per_port_;  // registrations per port
     // Indexes over states_: the ports per (VLAN, attribute), and the running
     // leave timers in deadline order (timers and lookups never scan).
     std::map<std::pair<VlanId, AttrId>, PortSet> ports_;

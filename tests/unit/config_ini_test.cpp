@@ -33,7 +33,7 @@ const std::vector<std::string> kEveryOption = {
     "--punt-rate", "500", "--rx-queues", "2", "--tx-queues", "2", "--queue-map", "(0,0,1),(0,1,2)",
     "--control-group", "l2snoop", "--gmrp", "on", "--vlan-gmrp", "20=off", "--mmrp", "off", "--vlan-mmrp", "10=on",
     "--mrp-leave-time", "800ms", "--mrp-join-time", "100ms", "--mrp-leaveall-time", "20s",
-    "--mrp-periodic", "on",
+    "--mrp-periodic", "on", "--no-mrp-ports", "2", "--mrp-max-per-port", "64",
 };
 
 Config read_back(const std::string& ini) {

@@ -269,6 +269,51 @@ TEST_F(MrpEngineTest, periodic_transmission_sends_each_declaration_again_every_s
         << "on: every second QA -> AA, sent at once (AA -> QA)";
 }
 
+TEST_F(MrpEngineTest, a_port_registers_at_most_max_per_port_and_the_rest_is_counted) {
+    MrpConfig c = both_on();
+    c.max_per_port = 3;
+    MrpEngine small{c};
+    small.set_ports(kVid, PortSet::of({1, 2}), t0, a);
+    std::vector<Attr> five;
+    for (std::uint8_t i = 0; i < 5; ++i) {
+        MacAddr m = kAvb;
+        m.b[5] = i;
+        five.push_back(mac_attr(m, kMrpJoin));
+    }
+    small.receive(kVid, 1, pdu(Protocol::mmrp, five), t0, a);
+    EXPECT_EQ(take().macs.size(), 3u);
+    EXPECT_EQ(small.counters(Protocol::mmrp).refused_limit, 2u);
+    small.receive(kVid, 2, pdu(Protocol::mmrp, five), t0, a);
+    EXPECT_EQ(take().macs.size(), 3u) << "another port has its own allowance";
+    EXPECT_EQ(small.counters(Protocol::mmrp).refused_limit, 4u);
+    small.receive(kVid, 1, pdu(Protocol::mmrp, {mac_attr(kAvb, kMrpLeave)}), t0, a);
+    small.on_timer(t0 + 1s, a);
+    take();
+    MacAddr sixth = kAvb;
+    sixth.b[5] = 6;
+    small.receive(kVid, 1, pdu(Protocol::mmrp, {mac_attr(sixth, kMrpJoin)}), t0 + 1s, a);
+    EXPECT_EQ(take().macs, (std::vector<MacAction>{{kVid, sixth, PortSet::of({1})}})) << "room again after a leave";
+}
+
+TEST_F(MrpEngineTest, an_excluded_port_registers_nothing_and_hears_no_declarations) {
+    MrpConfig c = both_on();
+    c.excluded_ports = PortSet::of({3});
+    MrpEngine ex{c};
+    ex.set_ports(kVid, PortSet::of({1, 2, 3}), t0, a);
+    ex.receive(kVid, 3, pdu(Protocol::mmrp, {service_attr(Service::all_groups, kMrpJoin)}), t0, a);
+    EXPECT_TRUE(take().services.empty()) << "a port that may not register cannot take every group";
+    EXPECT_EQ(ex.counters(Protocol::mmrp).not_running, 1u);
+    ex.receive(kVid, 1, pdu(Protocol::mmrp, {mac_attr(kAvb, kMrpJoin)}), t0, a);
+    ex.on_timer(t0 + 200ms, a);
+    for (const Tx& tx : take().tx) EXPECT_NE(tx.port, 3) << "nothing declared there";
+    c.excluded_ports = {};
+    ex.reconfigure(c, t0 + 1s, a);  // let in live: told what the VLAN registered
+    ex.on_timer(t0 + 1s + 200ms, a);
+    bool told = false;
+    for (const Tx& tx : take().tx) told |= tx.port == 3 && !tx.pdu.attrs.empty();
+    EXPECT_TRUE(told);
+}
+
 TEST_F(MrpEngineTest, a_thousand_declarations_go_in_pdus_of_at_most_150) {
     Pdu p;
     p.protocol = Protocol::gmrp;

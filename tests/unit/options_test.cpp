@@ -165,6 +165,11 @@ TEST(Options, gmrp_and_mmrp_are_off_unless_asked_for_per_vlan_or_everywhere) {
     EXPECT_EQ(r.config->mrp.protocols(20), 0);
     EXPECT_EQ(r.config->mrp.protocols(30), 3);
     EXPECT_EQ(r.config->mrp.leave_time, std::chrono::seconds(1));
+    EXPECT_EQ(off.config->mrp.max_per_port, 1024u);
+    const auto ports = parse({"--no-mrp-ports", "1,3", "--mrp-max-per-port", "0"});
+    ASSERT_TRUE(ports.config) << ports.error;
+    EXPECT_EQ(ports.config->mrp.excluded_ports, PortSet::of({1, 3}));
+    EXPECT_EQ(ports.config->mrp.max_per_port, 0u);
 }
 
 TEST(Options, the_stream_cache_is_sized_in_entries_or_turned_off) {
@@ -252,6 +257,7 @@ TEST(Options, every_port_and_vlan_an_option_names_must_exist) {
     EXPECT_EQ(check({"--static-mac", "30:02:00:00:00:00:01:1"}), "--static-mac: VLAN 30 is on no port");
     EXPECT_EQ(check({"--vlan-gmrp", "30=on"}), "--vlan-gmrp: VLAN 30 is on no port");
     EXPECT_EQ(check({"--vlan-mmrp", "30=off"}), "--vlan-mmrp: VLAN 30 is on no port");
+    EXPECT_EQ(check({"--no-mrp-ports", "9"}), "--no-mrp-ports: port 9: no such DPDK port (3 found)");
 }
 
 TEST(Options, help_is_available) {
