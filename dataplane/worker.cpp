@@ -9,7 +9,6 @@
 namespace l2snoop {
 
 namespace {
-constexpr std::uint64_t kToken = 1'000'000'000;  // one punted frame, in the buckets' scaled tokens
 constexpr unsigned kPrefetchAhead = 4;           // frames whose headers are fetched ahead of the chain pass
 enum Kind : std::uint8_t { kGone, kMcast, kCached, kUnicast, kFlood };
 
@@ -124,7 +123,8 @@ void Worker::learn_lookup(PortId in, VlanId vid, const std::uint8_t* src, std::u
 
 // The per-port policer (--punt-rate, 0: off): false when the frame is over it.
 bool Worker::police(PortId in) {
-    if (tokens_[in] < kToken) return false;
+    if (!s_.punt_rate) return true;
+    if (policer_empty(in)) return false;
     tokens_[in] -= kToken;
     return true;
 }
@@ -214,7 +214,7 @@ void Worker::process_burst(PortId in, rte_mbuf** pkts, unsigned n) {
         fr.kind = kGone;
         // A port whose policer is empty drops what looks like IGMP before
         // parsing it: a flood costs the worker less than a parse per frame.
-        if (s_.punt_rate && tokens_[in] < kToken && looks_like_igmp(data, rte_pktmbuf_data_len(m))) {
+        if (policer_empty(in) && looks_like_igmp(data, rte_pktmbuf_data_len(m))) {
             bump(c_.drops[in][static_cast<int>(Drop::punt_rate)]);
             b.dead[nd++] = m;
             continue;
@@ -239,7 +239,7 @@ void Worker::process_burst(PortId in, rte_mbuf** pkts, unsigned n) {
         // GMRP/MMRP frames are control frames where the protocol runs.
         const ControlKind ck = f.cls == FrameClass::other_multicast ? mrp_control(f, vlans.mrp(*vid)) : f.control;
         if (f.cls == FrameClass::control || ck != ControlKind::none) {
-            if (s_.punt_rate && !police(in)) {
+            if (!police(in)) {
                 bump(c_.drops[in][static_cast<int>(Drop::punt_rate)]);
                 b.dead[nd++] = m;
                 continue;

@@ -79,7 +79,10 @@ public:
 
 private:
     void process_burst(PortId in, rte_mbuf** pkts, unsigned n);
+    static constexpr std::uint64_t kToken = 1'000'000'000;  // one punted frame, in the buckets' scaled tokens
     bool police(PortId in);
+    // The port's policer is on and has no token left.
+    bool policer_empty(PortId in) const { return s_.punt_rate && tokens_[in] < kToken; }
     void punt(PortId in, unsigned n);
     void send_handed();
     // Source learning for a frame from `src` (6 bytes) on `in` in `vid`.
