@@ -65,14 +65,14 @@ void Participant::set_port(VlanId vid, PortId port, bool on, Time now) {
         if (ctx_.count(c)) return;
         Timer& t = ctx_[c];
         t.leave_all_at = leave_all_deadline(now);
-        if (timers_.periodic.count()) t.periodic_at = now + timers_.periodic;
-    } else {
+        lower_next(t.leave_all_at);
+        if (timers_.periodic.count()) lower_next(t.periodic_at = now + timers_.periodic);
+    } else {  // next_ may now be early: harmless, on_timer finds nothing due and recomputes it
         if (!ctx_.erase(c)) return;
         for (auto it = states_.lower_bound({vid, port, AttrId{}});
              it != states_.end() && std::get<0>(it->first) == vid && std::get<1>(it->first) == port;)
             it = states_.erase(it);
     }
-    recompute_next();
 }
 
 void Participant::step(std::map<Key, ApState>::iterator it, ApEvent e) {
@@ -83,8 +83,7 @@ void Participant::step(std::map<Key, ApState>::iterator it, ApEvent e) {
 void Participant::schedule(const Ctx& c, Time now) {
     Timer& t = ctx_.at(c);
     if (t.tx_at.count()) return;
-    t.tx_at = now + timers_.join;
-    if (!next_ || t.tx_at < *next_) next_ = t.tx_at;
+    lower_next(t.tx_at = now + timers_.join);
 }
 
 void Participant::declare(VlanId vid, PortId port, const AttrId& attr, bool on, Time now) {
@@ -132,7 +131,6 @@ void Participant::received(VlanId vid, PortId port, const Pdu& pdu, Time now) {
                 schedule(c, now);
                 break;
             }
-        recompute_next();
     }
 }
 

@@ -82,14 +82,17 @@ private:
     void schedule(const Ctx& c, Time now);
     void transmit(const Ctx& c, Timer& t, Time now, const Registrar& reg, std::vector<Tx>& out);
     Time leave_all_deadline(Time now);
-    void recompute_next();
+    void recompute_next();  // O(contexts): on_timer only
+    void lower_next(Time t) {
+        if (!next_ || t < *next_) next_ = t;
+    }
 
     Protocol protocol_;
     Timers timers_;
     std::minstd_rand rng_;
     std::map<Ctx, Timer> ctx_;
     std::map<Key, ApState> states_;  // absent: VO
-    std::optional<Time> next_;       // the earliest timer of ctx_
+    std::optional<Time> next_;       // no later than the earliest timer of ctx_ (early is harmless)
 };
 
 }  // namespace l2snoop::mrp
