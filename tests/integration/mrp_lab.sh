@@ -97,9 +97,12 @@ check "before any registration 239.1.2.3 reaches nobody (--unregistered drop)" "
 
 # st1 registers 239.1.2.3's MAC by MMRP and $AVB by GMRP, and stays, answering
 # LeaveAlls; st2 registers $SILENT once and then falls silent.
+bg st2 st2 mmrp join "$SILENT" --serve 3  # listening before st1 registers: it hears A's declarations
+sleep 0.5
 bg st1 st1 mmrp join "$IPMAC" --serve 60
 bg st1g st1 gmrp join "$AVB" --serve 60
-station st2 mmrp join "$SILENT" --serve 3 >"$WORK/st2.out"
+wait "${PID[st2]}" || true
+unset 'PID[st2]'
 stream 1 ip
 check "st1's MMRP registration on A reaches B across the trunk: st1 gets src's frames" "$(frames 1 st1)" 100
 check "st2, which did not register that MAC, gets none" "$(frames 1 st2)" 0
