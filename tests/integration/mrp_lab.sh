@@ -63,14 +63,20 @@ bg() {
 }
 # stream ROUND WHAT: 100 frames from src, captured at st1 and st2 into
 # $WORK/ROUND.HOST: `ip` UDP to 239.1.2.3, `raw` EtherType 0x88b5 to $AVB.
+# The captures are listening before the first frame goes and stop a second
+# after the last: how long any step takes does not decide what is captured.
 stream() {
   local round=$1 what=$2 pids=() h filter
   filter=$([ "$what" = ip ] && echo "dst 239.1.2.3 and udp" || echo "ether dst $AVB and ether proto 0x88b5")
   for h in st1 st2; do
-    in_ns "$h" timeout 4 tcpdump -l -n -e -i eth0 "$filter" >"$WORK/$round.$h" 2>/dev/null &
+    ( exec ip netns exec "$TAG-$h" timeout 60 tcpdump -l -n -e -i eth0 "$filter" ) \
+      >"$WORK/$round.$h" 2>"$WORK/$round.$h.err" &
     pids+=($!)
   done
-  sleep 1.2
+  for _ in $(seq 1 200); do  # at most 20 s
+    [ "$(cat "$WORK/$round.st1.err" "$WORK/$round.st2.err" | grep -c 'listening on')" -ge 2 ] && break
+    sleep 0.1
+  done
   in_ns src /usr/bin/python3 - "$what" "$AVB" <<'PY'
 import socket, sys, time
 if sys.argv[1] == "ip":
@@ -87,7 +93,9 @@ for i in range(100):
     send(i)
     time.sleep(0.005)
 PY
-  wait "${pids[@]}" || true
+  sleep 1
+  kill "${pids[@]}" 2>/dev/null
+  wait "${pids[@]}" 2>/dev/null || true
 }
 frames() { grep -c ', ethertype ' "$WORK/$1.$2" || true; }  # one header line per frame (-e)
 echo "1..12"
@@ -134,4 +142,13 @@ station st1 mmrp leave "$IPMAC"
 sleep 2
 stream 4 ip
 check "after st1's Leave (and the leave time on both switches) nobody gets 239.1.2.3" "$(frames 4 st1)/$(frames 4 st2)" 0/0
+if [ "$failed" -ne 0 ]; then  # what the switches saw, for whoever reads the failure
+  for s in A B; do
+    echo "---- switch $s" >&2
+    ctl "$s" stats >&2 || true
+    ctl "$s" mrp show >&2 || true
+    cat "$WORK/$s.log" >&2
+  done
+  for f in "$WORK"/*.st1 "$WORK"/*.out; do echo "---- $f: $(wc -l <"$f") lines" >&2; head -5 "$f" >&2; done
+fi
 exit $failed
