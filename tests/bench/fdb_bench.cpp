@@ -2,9 +2,7 @@
 // goes, by table size, single vs bulk, hit vs miss; and the writer's rate.
 //   build/tests/bench/fdb_bench --benchmark-samples 100
 // Per-key cost = reported time / kBatch (single) or / 32 (one bulk call).
-#define CATCH_CONFIG_RUNNER
-#define CATCH_CONFIG_ENABLE_BENCHMARKING
-#include <catch2/catch.hpp>
+#include "tests/bench/catch.h"
 
 #include <cstdlib>
 #include <random>
@@ -141,12 +139,15 @@ TEST_CASE("unicast FDB lookups, 64K MACs") {
     };
 }
 
-int main(int argc, char** argv) {
-    // Hugepages when the machine has them mounted (as a deployment would):
-    //   echo 1024 > /proc/sys/vm/nr_hugepages; mount -t hugetlbfs none /dev/hugepages
-    const char* huge = std::getenv("L2SNOOP_BENCH_HUGEPAGES");
-    init_eal(argv[0], "2048", huge != nullptr && huge[0] == '1');
-    const int rc = Catch::Session().run(argc, argv);
-    cleanup_eal();
-    return rc;
-}
+// EAL for the whole run, before Catch2's main (tests/bench/catch_main.cpp)
+// starts and after it returns. Hugepages when the machine has them mounted
+// (as a deployment would):
+//   echo 1024 > /proc/sys/vm/nr_hugepages; mount -t hugetlbfs none /dev/hugepages
+struct Eal {
+    Eal() {
+        const char* huge = std::getenv("L2SNOOP_BENCH_HUGEPAGES");
+        init_eal("fdb_bench", "2048", huge != nullptr && huge[0] == '1');
+    }
+    ~Eal() { cleanup_eal(); }
+};
+const Eal eal;

@@ -2,9 +2,7 @@
 // parse + classify, and the control thread's decode of a large v3 report.
 // Catch2 reports the mean and its spread; run with
 //   build/tests/bench/parse_bench --benchmark-samples 200
-#define CATCH_CONFIG_MAIN
-#define CATCH_CONFIG_ENABLE_BENCHMARKING
-#include <catch2/catch.hpp>
+#include "tests/bench/catch.h"
 
 #include "dataplane/parse.h"
 #include "snooping/codec.h"

@@ -2,9 +2,7 @@
 // -> actions, for a stream of reports over 10 K groups and 32 ports.
 //   scripts/bench_summary.py build/tests/bench/snoop_bench --per 1000
 // reports/s = 1e9 / (per-report ns).
-#define CATCH_CONFIG_MAIN
-#define CATCH_CONFIG_ENABLE_BENCHMARKING
-#include <catch2/catch.hpp>
+#include "tests/bench/catch.h"
 
 #include <random>
 
