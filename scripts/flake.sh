@@ -56,7 +56,7 @@ fi
 printf '%-36s %5s %7s %7s %9s %9s\n' test runs passed failed timed-out slowest
 status=0
 for t in "${tests[@]}"; do
-  pass=0 fail=0 tout=0 slowest=0
+  pass=0 fail=0 tout=0 durations=()
   for i in $(seq 1 "$runs"); do
     base=$t.$i
     meson test -C "$build" --no-rebuild --logbase "flake/$base" "$t" >/dev/null 2>&1
@@ -71,8 +71,9 @@ print(r[0]["result"], "%.1f" % r[0]["duration"]) if len(r) == 1 else print("ERRO
       TIMEOUT) tout=$((tout + 1)) ;;
       *) fail=$((fail + 1)) ;;
     esac
-    slowest=$(/usr/bin/python3 -c "print(max($slowest, $secs))")
+    durations+=("$secs")
   done
+  slowest=$(printf '%s\n' "${durations[@]}" | sort -g | tail -1)
   ((pass == runs)) || status=1
   printf '%-36s %5d %7d %7d %9d %8.1fs\n' "$t" "$runs" "$pass" "$fail" "$tout" "$slowest"
 done

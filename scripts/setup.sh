@@ -2,7 +2,7 @@
 # Installs every Debian 12 package l2snoop needs and configures the builds.
 # Idempotent: apt is only touched when something is missing.
 #   build/      g++, -Werror: the switch, unit and peer tests, benchmarks
-#   build-san/  clang with ASan+UBSan and libFuzzer: unit tests again, fuzzers
+#   build-san/  clang with ASan+UBSan and libFuzzer: unit and integration tests again, fuzzers
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

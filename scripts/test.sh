@@ -10,8 +10,9 @@ ninja -C build-san || exit 1
 ninja -C build-tsan tests/integration/ring_switch_tests || exit 1
 
 status=0
-# Unit and peer tests, then the same unit tests under ASan+UBSan with the
-# fuzzers (each for its time budget, side by side).
+# Every suite in the main tree (docs/testing.md); then the unit and
+# integration suites again under ASan+UBSan, with the fuzzers (each for its
+# time budget, side by side).
 meson test -C build --print-errorlogs --no-rebuild --suite unit --suite integration --suite e2e || status=1
 meson test -C build-san --print-errorlogs --no-rebuild --suite unit --suite integration --suite fuzz || status=1
 # The ring switch tests (two workers on threads of their own among them) under ThreadSanitizer.
