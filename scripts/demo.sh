@@ -45,16 +45,29 @@ SW_PID=""
 cleanup() {
   set +e
   [ -n "$SW_PID" ] && kill -INT "$SW_PID" 2>/dev/null && wait "$SW_PID" 2>/dev/null
+  for key in "${!CAPTURE[@]}"; do kill "${CAPTURE[$key]}" 2>/dev/null; done
   for i in "${!HOSTS[@]}"; do
     ip link del "$TAG-p$i" 2>/dev/null
     ip netns del "$TAG-${HOSTS[$i]}" 2>/dev/null
   done
   rm -rf "$WORK" "/var/run/dpdk/$PREFIX"
 }
+# The labs' helpers: in_ns, wait_until, the captures and their sentinel.
+# shellcheck source=tests/integration/lab.sh
+. tests/integration/lab.sh
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-in_ns() { local h=$1; shift; ip netns exec "$TAG-$h" "$@"; }
+ctl() { /usr/bin/python3 scripts/l2snoopctl --prefix "$PREFIX" "$@"; }
+lab_state() {  # what the switch saw, for whoever reads a failure
+  local f
+  ctl stats || true
+  ctl mdb show || true
+  ctl routers || true
+  ctl querier || true
+  cat "$WORK/switch.log"
+  for f in "$WORK"/[0-9]*.*; do [[ $f == *.err ]] || echo "---- capture $f: $(wc -l <"$f") lines"; done
+  return 0
+}
 
 # ---- topology ----
 for i in "${!HOSTS[@]}"; do
@@ -119,27 +132,17 @@ r = (Ether(src="02:00:00:00:00:05", dst="01:00:5e:01:01:01") / Dot1Q(vlan=10) /
      IP(src="10.10.0.6", dst="239.1.1.1", ttl=1, options=[IPOption_Router_Alert()]) / IGMP(type=0x16, gaddr="239.1.1.1"))
 sendp([r, r], iface="eth0", inter=0.5)
 PY
-sleep 3
+member() { ctl mdb show | grep -qE "vlan $1 +grp $2 +port $3 "; }  # member VLAN GROUP PORT
+wait_until "every membership in the group table and r1's port a router port" 30 eval "member 10 239.1.1.1 1 &&
+  member 10 239.1.1.1 2 && member 10 239.1.1.1 5 && member 20 239.1.1.1 4 && member 10 ff0e::1:3 2 &&
+  [ \"\$(ctl routers | grep -cE '^10/(igmp|mld) +6\$')\" = 2 ]" || true
 
-# Sends 100 datagrams to each group from src and counts, per host, what arrived.
-# listen ROUND SECONDS FILTER HOST...: tcpdump FILTER on each host's eth0 into
-# $WORK/ROUND.HOST for SECONDS; appends the captures' PIDs to $pids.
-listen() {
-  local round=$1 secs=$2 filter=$3 h
-  shift 3
-  for h in "$@"; do
-    # shellcheck disable=SC2086  # FILTER is tcpdump's expression, several words
-    in_ns "$h" timeout "$secs" tcpdump -l -n -i eth0 $filter >"$WORK/$round.$h" 2>/dev/null &
-    pids+=($!)
-  done
-}
-
+# Sends 100 datagrams to each group from src, then the sentinels (one in each
+# VLAN), and counts, per host, what arrived.
 stream() {
   local round=$1
-  pids=()
-  listen "$round" 6 "udp port 5000" h1 h2 h3 h4 r1
-  listen "$round" 6 "vlan 10 and udp port 5000" t1  # on the trunk only what arrives tagged with VLAN 10 counts
-  sleep 1.5
+  capture_start "$round" "udp port 5000 or $SENTINEL_BPF" h1 h2 h3 h4 r1
+  capture_start "$round" "vlan 10 and (udp port 5000 or $SENTINEL_BPF)" t1  # on the trunk what arrives in VLAN 10
   in_ns src /usr/bin/python3 - <<'PY'
 import socket, struct, time
 s4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -152,7 +155,9 @@ for i in range(100):
     s6.sendto(b"l2snoop demo %d" % i, ("ff0e::1:3", 5000, 0, socket.if_nametoindex("eth0")))
     time.sleep(0.005)
 PY
-  wait "${pids[@]}" || true  # tcpdump ends by timeout (exit 124)
+  sentinel src
+  sentinel t1 20  # h4's, in VLAN 20: src's frames went into the switch before it
+  capture_stop "$round"
 }
 count() { grep -c "$3" "$WORK/$1.$2" || true; }
 
@@ -187,7 +192,7 @@ check "r1 (multicast router port) receives ff0e::1:3" "$(count 1 r1 '> ff0e::1:3
 show() {
   say ""
   say "== $1 (scripts/l2snoopctl --prefix $PREFIX ${*:2})"
-  out=$(/usr/bin/python3 scripts/l2snoopctl --prefix "$PREFIX" "${@:2}")
+  out=$(ctl "${@:2}")
   [ $TAP -eq 1 ] && printf '%s\n' "$out" | sed 's/^/# /' || printf '%s\n' "$out"
 }
 show "the switch's group table" mdb show
@@ -202,9 +207,7 @@ check "r1 queries VLAN 10; the switch VLAN 20 (MLD from a link-local)" \
 
 say ""
 say "== 50 datagrams to 239.1.1.1 entering tagged with VLAN 20 on the trunk (from t1)"
-pids=()
-listen 3 5 "udp port 5001" h1 h2 h4
-sleep 1.5
+capture_start 3 "udp port 5001 or $SENTINEL_BPF" h1 h2 h4
 in_ns t1 /usr/bin/python3 - <<'PY'
 from scapy.all import Ether, Dot1Q, IP, UDP, Raw, sendp, conf
 conf.verb = 0
@@ -212,20 +215,23 @@ d = (Ether(src="02:00:00:00:00:05", dst="01:00:5e:01:01:01") / Dot1Q(vlan=20) /
      IP(src="10.20.0.6", dst="239.1.1.1", ttl=4) / UDP(sport=5001, dport=5001) / Raw(b"tagged"))
 sendp([d] * 50, iface="eth0", inter=0.005)
 PY
-wait "${pids[@]}" || true
+sentinel t1 20
+sentinel t1 10  # h1's and h2's
+capture_stop 3
 check "h4 (VLAN 20 member, access port) receives them untagged" "$(count 3 h4 '> 239.1.1.1')" 50
 check "h1 and h2 (VLAN 10) receive none of them" "$(( $(count 3 h1 '> 239.1.1.1') + $(count 3 h2 '> 239.1.1.1') ))" 0
 
 say ""
 say "== h1 leaves 239.1.1.1 (IGMPv2 leave; the querier r1 asks, nobody on port 1 answers, the switch prunes)"
 in_ns h1 ip addr del 239.1.1.1/32 dev eth0
-sleep 1.5
+wait_until "the switch to prune port 1 from 239.1.1.1" 30 eval "! member 10 239.1.1.1 1" || true
 stream 2
 check "after the leave h1 receives nothing" "$(count 2 h1 '> 239.1.1.1')" 0
 check "h2 still receives 239.1.1.1" "$(count 2 h2 '> 239.1.1.1')" 100
-stats=$(/usr/bin/python3 scripts/l2snoopctl --prefix "$PREFIX" stats)
+stats=$(ctl stats)
 check "the switch saw the leave (port 1, h1's)" "$(printf '%s\n' "$stats" | sed -n '/^port1:/,/^port2:/p' | grep -cE 'igmpv2_leaves=[1-9]')" 1
 
+[ "$failed" -eq 0 ] || [ $TAP -eq 0 ] || lab_state >&2
 kill -INT "$SW_PID"
 wait "$SW_PID" || true
 SW_PID=""

@@ -13,6 +13,17 @@
 #                           net_af_packet ports over IFACE... in that order, with the options in
 #                           the array SWITCH_ARGS; PID[NAME] is its pid, $WORK/NAME.log its output
 #   lab_ready NAME...       waits until each switch printed `l2snoop: ready` (Bail out! if not)
+#   wait_until WHAT SECS CMD...  runs CMD every 0.1 s until it succeeds; after SECS gives up,
+#                           printing WHAT and the lab's state (the caller's lab_state), status 1
+#   capture_start ROUND FILTER WHERE...  tcpdump -e of FILTER (which takes in $SENTINEL_BPF)
+#                           at each WHERE: a host's eth0 into $WORK/ROUND.HOST, or root:IFACE
+#                           into $WORK/ROUND.IFACE; returns once every capture listens
+#   sentinel HOST [VID]     a broadcast frame (EtherType 0x88b5; tagged VID) from HOST: every
+#                           switch floods it behind the frames HOST sent before it, on the
+#                           same paths
+#   capture_stop ROUND      waits until every capture of the round has the sentinel, then stops
+#                           them: a capture holds everything sent before the sentinel, however
+#                           long each step took
 
 in_ns() { local h=$1; shift; ip netns exec "$TAG-$h" "$@"; }
 
@@ -37,7 +48,8 @@ lab_hosts() {
 }
 
 lab_remove_hosts() {
-  local h
+  local h key
+  for key in "${!CAPTURE[@]}"; do kill "${CAPTURE[$key]}" 2>/dev/null; done
   for h in "${HOSTS[@]}"; do
     ip link del "$TAG-$h" 2>/dev/null
     ip netns del "$TAG-$h" 2>/dev/null
@@ -51,6 +63,70 @@ check() {
   if [ "$2" = "$3" ]; then echo "ok $t - $1"; else echo "not ok $t - $1: got $2, want $3"; failed=1; fi
 }
 got() { grep -c "> $3" "$WORK/$1.$2" || true; }
+
+# Waits are bounded by the time they give a condition, never a fixed time for
+# a frame: a loaded machine makes steps slower, not the lab wrong.
+# A wait that took over 2 s says so (a TAP comment): where a lab's time goes.
+wait_until() {
+  local what=$1 secs=$2 start now ds
+  shift 2
+  start=$(date +%s%N)
+  until "$@"; do
+    now=$(date +%s%N)
+    if [ $((now - start)) -ge $((secs * 1000000000)) ]; then
+      echo "# gave up after $secs s waiting for: $what"
+      if declare -F lab_state >/dev/null; then lab_state >&2; fi
+      return 1
+    fi
+    sleep 0.1
+  done
+  now=$(date +%s%N)
+  ds=$(((now - start) / 100000000))
+  [ "$ds" -lt 20 ] || echo "# waited $((ds / 10)).$((ds % 10)) s for: $what"
+}
+
+SENTINEL_BPF="(ether broadcast and ether proto 0x88b5)"
+declare -A CAPTURE=()  # "ROUND WHERE" -> tcpdump's pid
+capture_start() {
+  local round=$1 filter=$2 where out
+  shift 2
+  for where in "$@"; do
+    where=${where#root:}
+    out="$WORK/$round.$where"
+    if [[ " ${HOSTS[*]} " == *" $where "* ]]; then
+      (exec ip netns exec "$TAG-$where" timeout 120 tcpdump -l -n -e -i eth0 "$filter") >"$out" 2>"$out.err" &
+    else
+      (exec timeout 120 tcpdump -l -n -e -i "$where" "$filter") >"$out" 2>"$out.err" &
+    fi
+    CAPTURE["$round $where"]=$!
+  done
+  for where in "$@"; do
+    where=${where#root:}
+    wait_until "the capture $round.$where to listen" 20 grep -q 'listening on' "$WORK/$round.$where.err" || true
+  done
+}
+sentinel() {  # sentinel HOST [VID]: tagged with VID if given (a trunk host's)
+  in_ns "$1" /usr/bin/python3 -c '
+import socket, struct, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("eth0", 0))
+tag = struct.pack("!HH", 0x8100, int(sys.argv[1])) if len(sys.argv) > 1 else b""
+s.send(b"\xff" * 6 + s.getsockname()[4][:6] + tag + b"\x88\xb5" + b"sentinel".ljust(46, b"."))' "${@:2}"
+}
+has_sentinel() { grep -qE '> ff:ff:ff:ff:ff:ff, (.* vlan [0-9]+, p [0-9], )?ethertype Unknown \(0x88b5\)' "$1"; }
+capture_stop() {
+  local round=$1 key
+  for key in "${!CAPTURE[@]}"; do
+    [ "${key%% *}" = "$round" ] || continue
+    wait_until "the sentinel in the capture $round.${key#* }" 20 has_sentinel "$WORK/$round.${key#* }" || true
+  done
+  for key in "${!CAPTURE[@]}"; do
+    [ "${key%% *}" = "$round" ] || continue
+    kill "${CAPTURE[$key]}" 2>/dev/null
+    wait "${CAPTURE[$key]}" 2>/dev/null || true
+    unset "CAPTURE[$key]"
+  done
+}
 
 # net_af_packet (DPDK 22.11) joins each socket to PACKET_FANOUT group
 # (pid ^ ifindex) & 0xffff, and the kernel refuses a group another process

@@ -41,7 +41,7 @@ querier = on
 querier-address = 10=10.10.0.254
 query-interval = 8s
 query-response-interval = 1s
-last-member-query-interval = 1s
+last-member-query-interval = 10s
 unregistered = drop
 EOF
 
@@ -62,30 +62,40 @@ stop() { kill -INT "$SW"; wait "$SW" || true; SW=""; }
 ctl() { /usr/bin/python3 "$here/scripts/l2snoopctl" --prefix "$TAG" "$@"; }
 jq_() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
-# stream ROUND GROUP [SECONDS]: 100 datagrams from src; what each host got in $WORK/ROUND.HOST
+lab_state() {  # what the switch saw, for whoever reads a failure
+  local f
+  ctl stats || true
+  ctl mdb show || true
+  cat "$WORK/switch.log"
+  for f in "$WORK"/[0-9]*.h[123]; do echo "---- capture $f: $(wc -l <"$f") lines"; done
+  return 0
+}
+member() { ctl mdb show | grep -qE "vlan 10 +grp $1 +port $2 "; }  # member GROUP PORT
+# stream ROUND GROUP [PID]: 100 datagrams from src, then the sentinel; what each
+# host got in $WORK/ROUND.HOST. With PID: 20 ms apart, and after the 50th a
+# SIGHUP to PID (a reload while traffic flows).
 stream() {
-  local round=$1 group=$2 secs=${3:-4} pids=() h
-  for h in h1 h2 h3; do
-    in_ns "$h" timeout "$secs" tcpdump -l -n -i eth0 "dst $group and udp" >"$WORK/$round.$h" 2>/dev/null &
-    pids+=($!)
-  done
-  sleep 1.2
-  in_ns src /usr/bin/python3 - "$group" "$secs" <<'PY'
-import socket, sys, time
+  local round=$1 group=$2 hup=${3:-0}
+  capture_start "$round" "dst $group and udp or $SENTINEL_BPF" h1 h2 h3
+  in_ns src /usr/bin/python3 - "$group" "$hup" <<'PY'
+import os, signal, socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 4)
-gap = (float(sys.argv[2]) - 2) / 100
+hup = int(sys.argv[2])
 for i in range(100):
     s.sendto(b"live %d" % i, (sys.argv[1], 7000))
-    time.sleep(gap)
+    if hup and i == 49:
+        os.kill(hup, signal.SIGHUP)
+    time.sleep(0.02 if hup else 0.005)
 PY
-  wait "${pids[@]}" || true
+  sentinel src
+  capture_stop "$round"
 }
 echo "1..20"
 
 start "$WORK/base.ini"
 in_ns h1 ip addr add 239.1.1.1/32 dev eth0 autojoin
-sleep 1
+wait_until "h1's report in the group table" 20 member 239.1.1.1 1 || true
 stream 1 239.1.1.1
 check "h1 (member) receives 239.1.1.1, h2 nothing" "$(got 1 h1 239.1.1.1)/$(got 1 h2 239.1.1.1)" 100/0
 
@@ -111,7 +121,8 @@ check "router show names it static" "$(ctl router | grep -cE '^10/igmp +3 +\(sta
 
 ctl port set 1 fast-leave on >/dev/null
 in_ns h1 ip addr del 239.1.1.1/32 dev eth0
-sleep 0.3  # well within the last-member query time (2 x 1 s)
+# Without fast leave the prune would wait the last-member query time (2 x 10 s).
+wait_until "the prune of port 1" 5 eval "! member 239.1.1.1 1" || true
 check "port set 1 fast-leave on: h1's leave prunes at once" \
   "$(ctl --json mdb show group 239.1.1.1 port 1 | jq_ 'd["total"]')" 0
 
@@ -131,12 +142,10 @@ check "... and forwarding: h2 and h3 receive 239.5.5.5" "$(got 7 h2 239.5.5.5)/$
 
 # SIGHUP: an edited file applies without losing memberships, traffic flowing.
 in_ns h2 ip addr add 239.3.3.3/32 dev eth0 autojoin
-sleep 1
+wait_until "h2's report in the group table" 20 member 239.3.3.3 2 || true
 echo "static-group = 10:239.6.6.6:1" >>"$WORK/saved.ini"
-( sleep 2.5; kill -HUP "$SW" ) &
-hup=$!
-stream 8 239.3.3.3 6
-wait "$hup"
+stream 8 239.3.3.3 "$SW"
+wait_until "the reload to add 239.6.6.6" 20 eval "ctl mdb show | grep -q 239.6.6.6" || true
 check "SIGHUP: h2's learned membership keeps its traffic across the reload" "$(got 8 h2 239.3.3.3)" 100
 check "SIGHUP: the edited file's new static group is in the table" \
   "$(ctl --json mdb show group 239.6.6.6 | jq_ 'd["total"]')" 1

@@ -36,14 +36,24 @@ PIDS+=($!)
 for _ in $(seq 1 100); do grep -q '^l2snoop: ready' "$WORK/switch.log" && break; sleep 0.2; done
 grep -q '^l2snoop: ready' "$WORK/switch.log" || { echo "Bail out! the switch did not start"; exit 1; }
 
+ctl() { /usr/bin/python3 "$here/scripts/l2snoopctl" --prefix "$TAG" --json "$@"; }
+field() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+lab_state() {  # what the switch and Prometheus saw, for whoever reads a failure
+  ctl stats || true
+  ctl mdb show || true
+  cat "$WORK/switch.log" "$WORK/prometheus.log"
+  return 0
+}
 in_ns h1 ip addr add 239.1.1.1/32 dev eth0 autojoin
-sleep 1
+wait_until "h1's report in the group table" 20 eval "[ \"\$(ctl mdb show | field 'd[\"total\"]')\" -ge 1 ]" || true
 in_ns src /usr/bin/python3 -c "
 import socket, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 4)
 for i in range(100):
     s.sendto(b'm', ('239.1.1.1', 7000)); time.sleep(0.002)"
+sent() { ctl stats port 1 | field 'd["ports"]["1"]["tx"]'; }  # frames sent on port 1
+wait_until "the 100 datagrams sent on port 1" 20 eval '[ "$(sent)" -ge 100 ]' || true
 
 # The exporter and Prometheus on ports of their own (unique to this run).
 eport=$((20000 + $$ % 10000)) pport=$((30000 + $$ % 10000))
@@ -59,8 +69,6 @@ prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb"
   --web.listen-address="127.0.0.1:$pport" --log.level=error >"$WORK/prometheus.log" 2>&1 &
 PIDS+=($!)
 
-ctl() { /usr/bin/python3 "$here/scripts/l2snoopctl" --prefix "$TAG" --json "$@"; }
-field() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 # prom QUERY: the value Prometheus has for an instant query ("" if none).
 prom() {
   /usr/bin/python3 - "$pport" "$1" <<'PY'
@@ -73,14 +81,17 @@ except OSError:
 print(r[0]["value"][1] if r else "")
 PY
 }
-for _ in $(seq 1 60); do [ "$(prom l2snoop_up)" = 1 ] && break; sleep 0.5; done
+wait_until "Prometheus to scrape the exporter" 30 eval '[ "$(prom l2snoop_up)" = 1 ]' || true
 
 echo "1..11"
 check "Prometheus scraped the exporter: l2snoop_up is 1" "$(prom l2snoop_up)" 1
-before=$(ctl stats port 1 | field 'd["ports"]["1"]["tx"]')
-sleep 2.5  # two scrapes
+before=$(sent)
+t0=$(date +%s.%N)
+# A sample's timestamp is its scrape's start: one after t0 was read after $before.
+wait_until "a scrape that started after the first reading" 20 eval \
+  "/usr/bin/python3 -c 'import sys; sys.exit(not float(sys.argv[1] or 0) > $t0)' \"\$(prom 'timestamp(l2snoop_port_sent_frames_total{port=\"1\"})')\"" || true
 stored=$(prom 'l2snoop_port_sent_frames_total{port="1"}')
-after=$(ctl stats port 1 | field 'd["ports"]["1"]["tx"]')
+after=$(sent)
 check "frames sent on port 1 as stored ($stored) lie between two readings of l2snoopctl ($before, $after)" \
   "$(/usr/bin/python3 -c "print($before <= float('${stored:-nan}') <= $after and $before >= 100)")" True
 check "groups of VLAN 10 agree with l2snoopctl vlan show" "$(prom 'l2snoop_vlan_groups{vlan="10"}')" \

@@ -53,30 +53,44 @@ lab_switch B 1 "$TAG-tb" "$TAG-src"
 lab_ready A B
 
 ctl() { /usr/bin/python3 "$here/scripts/l2snoopctl" --prefix "$TAG$1" "${@:2}"; }
-station() { in_ns "$1" /usr/bin/python3 "$STATION" eth0 "${@:2}"; }
-# bg NAME HOST ARGS...: a station in the background, PID[NAME] its own pid (stopped by it).
+lab_state() {  # what the switches and stations saw, for whoever reads a failure
+  local s f
+  for s in A B; do
+    echo "---- switch $s"
+    ctl "$s" stats || true
+    ctl "$s" mrp show || true
+    cat "$WORK/$s.log"
+  done
+  for f in "$WORK"/*.out; do [ -e "$f" ] && { echo "---- $f: $(wc -l <"$f") lines"; tail -5 "$f"; }; done
+  for f in "$WORK"/[0-9]*.st[12]; do [ -e "$f" ] && echo "---- capture $f: $(wc -l <"$f") frames"; done
+  return 0
+}
+# bg NAME HOST ARGS...: a station in the background, PID[NAME] its own pid (stopped by it);
+# returns once it listens.
 bg() {
   local name=$1 host=$2
   shift 2
   ( exec ip netns exec "$TAG-$host" /usr/bin/python3 "$STATION" eth0 "$@" ) >"$WORK/$name.out" 2>&1 &
   PID[$name]=$!
+  wait_until "station $name to send" 20 grep -q '^sent' "$WORK/$name.out" || true
 }
-# stream ROUND WHAT: 100 frames from src, captured at st1 and st2 into
-# $WORK/ROUND.HOST: `ip` UDP to 239.1.2.3, `raw` EtherType 0x88b5 to $AVB.
-# The captures are listening before the first frame goes and stop a second
-# after the last: how long any step takes does not decide what is captured.
+station() { in_ns "$1" /usr/bin/python3 "$STATION" eth0 "${@:2}"; }
+stop() { { kill "${PID[$1]}" 2>/dev/null && wait "${PID[$1]}" 2>/dev/null; } || true; unset "PID[$1]"; }
+# registered [gmrp] SWITCH MAC PORT: SWITCH's MMRP (GMRP) registrar holds MAC on PORT: IN, or LV
+# (`leaving`: a LeaveAll asked every declarant to declare again within the
+# leave time, and until then the registration stands: 802.1Q 10.7.8).
+registered() {
+  local proto=mmrp
+  [ "$1" = gmrp ] && { proto=gmrp; shift; }
+  ctl "$1" mrp show | grep -qE "^$proto vlan 10 +$2 +port $3 +(registered|leaving)"
+}
+unregistered() { ! registered "$@"; }
+# stream ROUND WHAT: 100 frames from src, then the sentinel, captured at st1 and
+# st2 into $WORK/ROUND.HOST: `ip` UDP to 239.1.2.3, `raw` EtherType 0x88b5 to $AVB.
 stream() {
-  local round=$1 what=$2 pids=() h filter
+  local round=$1 what=$2 filter
   filter=$([ "$what" = ip ] && echo "dst 239.1.2.3 and udp" || echo "ether dst $AVB and ether proto 0x88b5")
-  for h in st1 st2; do
-    ( exec ip netns exec "$TAG-$h" timeout 60 tcpdump -l -n -e -i eth0 "$filter" ) \
-      >"$WORK/$round.$h" 2>"$WORK/$round.$h.err" &
-    pids+=($!)
-  done
-  for _ in $(seq 1 200); do  # at most 20 s
-    [ "$(cat "$WORK/$round.st1.err" "$WORK/$round.st2.err" | grep -c 'listening on')" -ge 2 ] && break
-    sleep 0.1
-  done
+  capture_start "$round" "($filter) or $SENTINEL_BPF" st1 st2
   in_ns src /usr/bin/python3 - "$what" "$AVB" <<'PY'
 import socket, sys, time
 if sys.argv[1] == "ip":
@@ -93,62 +107,55 @@ for i in range(100):
     send(i)
     time.sleep(0.005)
 PY
-  sleep 1
-  kill "${pids[@]}" 2>/dev/null
-  wait "${pids[@]}" 2>/dev/null || true
+  sentinel src
+  capture_stop "$round"
 }
-frames() { grep -c ', ethertype ' "$WORK/$1.$2" || true; }  # one header line per frame (-e)
+frames() {  # frames ROUND HOST: the round's stream frames in HOST's capture
+  local dst=$([ "$1" = 2 ] && echo "$AVB" || echo "$IPMAC")
+  grep -c "> $dst, ethertype " "$WORK/$1.$2" || true
+}
 echo "1..12"
 
 stream 0 ip
 check "before any registration 239.1.2.3 reaches nobody (--unregistered drop)" "$(frames 0 st1)/$(frames 0 st2)" 0/0
 
-# st1 registers 239.1.2.3's MAC by MMRP and $AVB by GMRP, and stays, answering
-# LeaveAlls; st2 registers $SILENT once and then falls silent.
-bg st2 st2 mmrp join "$SILENT" --serve 3  # listening before st1 registers: it hears A's declarations
-sleep 0.5
-bg st1 st1 mmrp join "$IPMAC" --serve 60
-bg st1g st1 gmrp join "$AVB" --serve 60
-wait "${PID[st2]}" || true
-unset 'PID[st2]'
+# st2 registers $SILENT and then falls silent (it never answers a LeaveAll),
+# listening to what A declares to it; st1 registers 239.1.2.3's MAC by MMRP
+# and $AVB by GMRP, and stays, answering LeaveAlls.
+bg st2 st2 mmrp join "$SILENT" --serve 100 --silent
+bg st1 st1 mmrp join "$IPMAC" --serve 100
+bg st1g st1 gmrp join "$AVB" --serve 100
+wait_until "A to register $IPMAC on port 0 and B on its trunk port" 20 \
+  eval "registered A $IPMAC 0 && registered B $IPMAC 0" || true
 stream 1 ip
 check "st1's MMRP registration on A reaches B across the trunk: st1 gets src's frames" "$(frames 1 st1)" 100
 check "st2, which did not register that MAC, gets none" "$(frames 1 st2)" 0
-check "A lists port 0's registration" "$(ctl A mrp show | grep -cE "^mmrp vlan 10 +$IPMAC +port 0 +registered$")" 1
-check "B registered it on its trunk port, from A's declaration" \
-  "$(ctl B mrp show | grep -cE "^mmrp vlan 10 +$IPMAC +port 0 +registered$")" 1
+check "A lists port 0's registration" "$(registered A "$IPMAC" 0 && echo yes)" yes
+check "B registered it on its trunk port, from A's declaration" "$(registered B "$IPMAC" 0 && echo yes)" yes
+wait_until "st2 to hear A declare $IPMAC" 20 grep -q "^heard mmrp $IPMAC Join" "$WORK/st2.out" || true
 check "st2 heard A declare the MAC st1 registered (the MAP, to every other port)" \
-  "$([ "$(grep -c "^heard mmrp $IPMAC Join" "$WORK/st2.out" || true)" -ge 1 ] && echo yes)" yes
+  "$(grep -q "^heard mmrp $IPMAC Join" "$WORK/st2.out" && echo yes)" yes
 
 # GMRP beside it: a non-IP group MAC.
+wait_until "A to register $AVB by GMRP" 20 registered gmrp A "$AVB" 0 || true
 stream 2 raw
 check "a GMRP-registered non-IP group MAC reaches st1 from behind B" "$(frames 2 st1)" 100
 check "and not st2" "$(frames 2 st2)" 0
 
 # LeaveAll every 3 to 4.5 s: st1 answers and stays, st2's silent registration goes.
-sleep 6
-check "st1 answered the switch's LeaveAlls" "$([ "$(grep -c '^answered LeaveAll' "$WORK/st1.out" || true)" -ge 1 ] && echo yes)" yes
-check "st2's registration timed out after a LeaveAll it did not answer" \
-  "$(ctl A mrp show | grep -cE "^mmrp vlan 10 +$SILENT +port 1 +registered" || true)" 0
+wait_until "st1 to answer a LeaveAll" 30 grep -q '^answered LeaveAll' "$WORK/st1.out" || true
+check "st1 answered the switch's LeaveAlls" "$(grep -q '^answered LeaveAll' "$WORK/st1.out" && echo yes)" yes
+wait_until "A to drop st2's silent registration" 30 unregistered A "$SILENT" 1 || true
+check "st2's registration timed out after a LeaveAll it did not answer" "$(unregistered A "$SILENT" 1 && echo yes)" yes
 stream 3 ip
 check "st1 still registered: it still gets the frames" "$(frames 3 st1)" 100
 
 # st1 withdraws: A deregisters after the leave time and withdraws its declaration from B.
-for s in st1 st1g; do
-  kill "${PID[$s]}" 2>/dev/null && wait "${PID[$s]}" 2>/dev/null || true
-  unset "PID[$s]"
-done
-station st1 mmrp leave "$IPMAC"
-sleep 2
+stop st1
+stop st1g
+station st1 mmrp leave "$IPMAC" >/dev/null
+wait_until "A and B to deregister $IPMAC" 20 eval "unregistered A $IPMAC 0 && unregistered B $IPMAC 0" || true
 stream 4 ip
 check "after st1's Leave (and the leave time on both switches) nobody gets 239.1.2.3" "$(frames 4 st1)/$(frames 4 st2)" 0/0
-if [ "$failed" -ne 0 ]; then  # what the switches saw, for whoever reads the failure
-  for s in A B; do
-    echo "---- switch $s" >&2
-    ctl "$s" stats >&2 || true
-    ctl "$s" mrp show >&2 || true
-    cat "$WORK/$s.log" >&2
-  done
-  for f in "$WORK"/*.st1 "$WORK"/*.out; do echo "---- $f: $(wc -l <"$f") lines" >&2; head -5 "$f" >&2; done
-fi
+[ "$failed" -eq 0 ] || lab_state >&2
 exit $failed

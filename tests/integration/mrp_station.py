@@ -1,15 +1,18 @@
 #!/usr/bin/python3
 """An end station that speaks GMRP or MMRP on one interface, for the lab.
 
-  mrp_station.py IFACE gmrp|mmrp join|leave MAC[,MAC...] [--serve SECONDS]
+  mrp_station.py IFACE gmrp|mmrp join|leave MAC[,MAC...] [--serve SECONDS] [--silent]
 
 Sends one PDU declaring (join) or withdrawing (leave) the group MACs, built
 here byte by byte from the standards' layouts (802.1D 12.11 GARP PDUs,
-802.1Q 10.8 MRPDUs), independent of l2snoop's codec. With --serve it then
-listens for SECONDS: a LeaveAll from the switch is answered by declaring
-again (as a station's Applicant does), and every attribute the switch
-declares to it is printed as `heard PROTO MAC EVENT`. Exit 0; 2 on bad usage.
+802.1Q 10.8 MRPDUs), independent of l2snoop's codec. Prints `listening`
+once its socket hears the interface (before it sends), then `sent`. With
+--serve it listens for SECONDS: a LeaveAll from the switch is answered by
+declaring again (as a station's Applicant does) unless --silent (a station
+that went away without a Leave), and every attribute the switch declares to
+it is printed as `heard PROTO MAC EVENT`. Exit 0; 2 on bad usage.
 """
+import argparse
 import socket
 import struct
 import sys
@@ -103,17 +106,22 @@ def heard(proto, f):
 
 
 def main(argv):
-    if len(argv) not in (4, 6) or argv[1] not in ("gmrp", "mmrp") or argv[2] not in ("join", "leave"):
-        sys.stderr.write(__doc__)
-        return 2
-    iface, proto, join = argv[0], argv[1], argv[2] == "join"
-    macs = [mac_bytes(m) for m in argv[3].split(",")]
-    serve = float(argv[5]) if len(argv) == 6 and argv[4] == "--serve" else 0.0
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("iface")
+    ap.add_argument("proto", choices=["gmrp", "mmrp"])
+    ap.add_argument("action", choices=["join", "leave"])
+    ap.add_argument("macs", type=lambda t: [mac_bytes(m) for m in t.split(",")])
+    ap.add_argument("--serve", type=float, default=0.0, metavar="SECONDS")
+    ap.add_argument("--silent", action="store_true")
+    a = ap.parse_args(argv)  # exits 2 on bad usage
+    proto, macs, join = a.proto, a.macs, a.action == "join"
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
-    s.bind((iface, 0))
+    s.bind((a.iface, 0))
+    print("listening", flush=True)
     src = s.getsockname()[4][:6]
     s.send(frame(src, proto, macs, join))
-    end = time.monotonic() + serve
+    print("sent %s %s" % (proto, a.action), flush=True)
+    end = time.monotonic() + a.serve
     while time.monotonic() < end:
         s.settimeout(max(0.01, end - time.monotonic()))
         try:
@@ -128,7 +136,7 @@ def main(argv):
         leave_all, attrs = h
         for m, ev in attrs:
             print("heard %s %s %s" % (proto, ":".join("%02x" % b for b in m), ev), flush=True)
-        if leave_all and join:
+        if leave_all and join and not a.silent:
             s.send(frame(src, proto, macs, True))
             print("answered LeaveAll", flush=True)
     return 0

@@ -31,7 +31,7 @@ cleanup() {
   for s in "${!PID[@]}"; do kill -INT "${PID[$s]}" 2>/dev/null && wait "${PID[$s]}" 2>/dev/null; done
   lab_remove_hosts
   ip link del "$TAG-ta" 2>/dev/null
-  rm -rf "$WORK" "/var/run/dpdk/${TAG}A" "/var/run/dpdk/${TAG}B"
+  [ -n "${KEEP:-}" ] || rm -rf "$WORK" "/var/run/dpdk/${TAG}A" "/var/run/dpdk/${TAG}B"
 }
 trap cleanup EXIT
 
@@ -51,7 +51,25 @@ lab_switch A 0 "$TAG-a-src" "$TAG-a-h" "$TAG-ta"
 SWITCH_ARGS=(--port 0:trunk:10 --port 1:access:10 --port 2:access:10 --port 3:access:10 "${OPTS[@]}")
 lab_switch B 1 "$TAG-tb" "$TAG-b-h1" "$TAG-b-h2" "$TAG-b-h3"
 lab_ready A B
-sleep 3  # both switches' start-up queries (t=0 and QI/4 = 2 s) have crossed the trunk
+
+ctl() { /usr/bin/python3 "$here/scripts/l2snoopctl" --prefix "$TAG$1" "${@:2}"; }
+lab_state() {  # what the switches saw, for whoever reads a failure
+  local s f
+  for s in A B; do
+    echo "---- switch $s"
+    ctl "$s" stats || true
+    ctl "$s" mdb show || true
+    ctl "$s" querier || true
+    cat "$WORK/$s.log"
+  done
+  for f in "$WORK"/[0-9]*.*; do [[ $f == *.err ]] || echo "---- capture $f: $(wc -l <"$f") frames"; done
+  return 0
+}
+member() { ctl "$1" mdb show | grep -qE "vlan 10 +grp $2 +port $3 "; }  # member SWITCH GROUP PORT
+hears_querier() { ctl "$1" querier | grep -qE "^10/igmp +self 0.0.0.0 proxy_queriers_on $2\$"; }
+# Both switches' start-up queries have crossed the trunk: each knows the other's querier.
+wait_until "each switch to hear the other's proxy querier on the trunk" 30 \
+  eval "hears_querier A 2 && hears_querier B 0" || true
 
 # ---- memberships, reported by the kernels' IGMP stacks ----
 in_ns a-h ip addr add 239.2.2.2/32 dev eth0 autojoin
@@ -59,20 +77,18 @@ in_ns a-h ip addr add 239.3.3.3/32 dev eth0 autojoin
 in_ns b-h1 ip addr add 239.2.2.2/32 dev eth0 autojoin
 in_ns b-h3 ip addr add 239.2.2.2/32 dev eth0 autojoin
 in_ns b-h3 ip addr add 239.3.3.3/32 dev eth0 autojoin
-sleep 2
+wait_until "every report to be snooped on both switches" 30 eval "member A 239.2.2.2 1 && member A 239.2.2.2 2 &&
+  member A 239.3.3.3 1 && member A 239.3.3.3 2 && member B 239.2.2.2 1 && member B 239.2.2.2 3 &&
+  member B 239.3.3.3 3 && member B 239.3.3.3 0" || true
 
-ctl() { /usr/bin/python3 "$here/scripts/l2snoopctl" --prefix "$TAG$1" "${@:2}"; }
-# stream ROUND SENDER GROUP: 100 datagrams from SENDER; every host's and the
-# trunk's capture of GROUP go to $WORK/ROUND.WHO.
+# stream ROUND SENDER GROUP: 100 datagrams from SENDER, then the sentinel; every
+# host's capture of GROUP goes to $WORK/ROUND.HOST; for a sender behind A, what
+# B receives on the trunk to ROUND.$TAG-tb (a capture on a switch's side of a
+# veth sees what it receives, not what the switch sends).
 stream() {
-  local round=$1 sender=$2 group=$3 pids=() h
-  for h in "${HOSTS[@]}"; do
-    in_ns "$h" timeout 5 tcpdump -l -n -i eth0 "dst $group and udp" >"$WORK/$round.$h" 2>/dev/null &
-    pids+=($!)
-  done
-  timeout 5 tcpdump -l -n -i "$TAG-tb" "vlan 10 and dst $group and udp" >"$WORK/$round.trunk" 2>/dev/null &
-  pids+=($!)
-  sleep 1.5
+  local round=$1 sender=$2 group=$3
+  capture_start "$round" "dst $group and udp or $SENTINEL_BPF" "${HOSTS[@]}"
+  [[ $sender != a-* ]] || capture_start "$round" "vlan 10 and (dst $group and udp or $SENTINEL_BPF)" "root:$TAG-tb"
   in_ns "$sender" /usr/bin/python3 - "$group" <<'PY'
 import socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -81,7 +97,8 @@ for i in range(100):
     s.sendto(b"two switches %d" % i, (sys.argv[1], 6000))
     time.sleep(0.005)
 PY
-  wait "${pids[@]}" || true
+  sentinel "$sender"
+  capture_stop "$round"
 }
 echo "1..12"
 
@@ -90,11 +107,9 @@ check "a-h (member behind A) receives 239.2.2.2 from a-src" "$(got 1 a-h 239.2.2
 check "b-h1 (IGMPv2 member behind B) receives it across the trunk" "$(got 1 b-h1 239.2.2.2)" 100
 check "b-h3 (IGMPv3 member behind B) receives it across the trunk" "$(got 1 b-h3 239.2.2.2)" 100
 check "b-h2 (no membership) receives nothing" "$(got 1 b-h2 239.2.2.2)" 0
-mdb=$(ctl A mdb show)
 check "A lists its trunk port 2 as a member of 239.2.2.2 (learned from B's hosts' reports)" \
-  "$(printf '%s\n' "$mdb" | grep -cE 'vlan 10 +grp 239.2.2.2 +port 2 ')" 1
-check "A's querier view names the trunk as where B's proxy querier speaks" \
-  "$(ctl A querier | grep -cE '^10/igmp +self 0.0.0.0 proxy_queriers_on 2$')" 1
+  "$(member A 239.2.2.2 2 && echo yes)" yes
+check "A's querier view names the trunk as where B's proxy querier speaks" "$(hears_querier A 2 && echo yes)" yes
 
 stream 2 b-h2 239.3.3.3
 check "a-h receives 239.3.3.3 from b-h2, a source behind B" "$(got 2 a-h 239.3.3.3)" 100
@@ -102,15 +117,16 @@ check "b-h3 receives it too" "$(got 2 b-h3 239.3.3.3)" 100
 
 # Leaves: b-h1 leaves (IGMPv2 leave), b-h3 still listens; then b-h3 leaves too.
 in_ns b-h1 ip addr del 239.2.2.2/32 dev eth0
-sleep 2
+wait_until "B to drop b-h1's membership (its last member query unanswered)" 30 eval "! member B 239.2.2.2 1" || true
 stream 3 a-src 239.2.2.2
 check "after b-h1's leave b-h1 receives nothing, b-h3 still all" \
   "$(got 3 b-h1 239.2.2.2)/$(got 3 b-h3 239.2.2.2)" 0/100
 in_ns b-h3 ip addr del 239.2.2.2/32 dev eth0
-sleep 2
+wait_until "A to drop the trunk from 239.2.2.2 (B's leave crossed it)" 30 eval "! member A 239.2.2.2 2" || true
 stream 4 a-src 239.2.2.2
-check "after b-h3's leave A no longer sends 239.2.2.2 over the trunk (pruned across it)" "$(got 4 trunk 239.2.2.2)" 0
+check "after b-h3's leave A no longer sends 239.2.2.2 over the trunk (pruned across it)" \
+  "$(got 4 "$TAG-tb" 239.2.2.2)" 0
 check "a-h still receives it" "$(got 4 a-h 239.2.2.2)" 100
-check "A's group table no longer lists the trunk for 239.2.2.2" \
-  "$(ctl A mdb show | grep -cE 'vlan 10 +grp 239.2.2.2 +port 2 ' || true)" 0
+check "A's group table no longer lists the trunk for 239.2.2.2" "$(member A 239.2.2.2 2 || echo gone)" gone
+[ "$failed" -eq 0 ] || lab_state >&2
 exit $failed
