@@ -4,7 +4,9 @@ logs and prints `tests: N passed, M failed`. Exits 1 if any failed or none ran.
 
 A program that did not pass but left no failing case in the JUnit log (meson
 records a timed-out gtest binary as one case with no failure) counts as one
-failed case: its result is read from the JSON log beside the JUnit one."""
+failed case: its result is read from the JSON log beside the JUnit one. A
+missing log (a tree whose tests did not run) counts as one failed case. The
+fuzzers' `fuzz-runs:` lines (executions per target) are printed from it too."""
 import json
 import os
 import sys
@@ -20,6 +22,10 @@ def failed_case(case):
 passed = failed = 0
 for path in sys.argv[1:]:
     p = f = 0
+    if not os.path.exists(path):
+        print("%s: no test log (its tests did not run): counted as one failed" % path)
+        failed += 1
+        continue
     root = ET.parse(path).getroot()
     failing = set()  # names of the programs (meson test names) with a failing case
     for suite in root.iter("testsuite"):
@@ -36,6 +42,9 @@ for path in sys.argv[1:]:
     if os.path.exists(json_log):
         for line in open(json_log):
             r = json.loads(line)
+            for out in (r.get("stdout") or "").splitlines():
+                if out.startswith("fuzz-runs: "):
+                    print(out)
             if r["result"] in PASSING:
                 continue
             name = r["name"]
