@@ -129,6 +129,7 @@ std::string to_ini(const Config& c) {
     line("fdb-per-port", num(c.fdb_per_port));
     line("mac-aging", duration_text(c.mac_aging));
     line("burst", num(c.burst));
+    if (c.idle_sleep.count()) line("idle-sleep", duration_text(c.idle_sleep));
     line("stream-cache", num(c.stream_cache));
     if (c.mbufs) line("mbufs", num(c.mbufs));
     line("punt-rate", num(c.punt_rate));

@@ -41,6 +41,7 @@ std::string restart_only(const Config& a, const Config& b, Config* into = nullpt
     same(&Config::fdb_per_port, "fdb-per-port");
     same(&Config::mac_aging, "mac-aging");
     same(&Config::burst, "burst");
+    same(&Config::idle_sleep, "idle-sleep");
     same(&Config::stream_cache, "stream-cache");
     same(&Config::mbufs, "mbufs");
     same(&Config::punt_rate, "punt-rate");

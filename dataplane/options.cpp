@@ -100,10 +100,14 @@ private:
                              ->notifier([&field](const OnOff& o) { field = o.on; }),
                          help);
     }
-    void duration(const char* name, Duration& field, const char* help) {
+    void duration(const char* name, Duration& field, const char* help, Duration max = Duration::max()) {
         auto v = po::value<DurationArg>();
         if (field.count() != 0) v->default_value(DurationArg{field}, duration_text(field));
-        v->notifier([&field](const DurationArg& a) { field = a.d; });
+        v->notifier([&field, name, max](const DurationArg& a) {
+            if (a.d > max)
+                throw Bad{"--" + std::string(name) + ": " + duration_text(a.d) + " is more than " + duration_text(max)};
+            field = a.d;
+        });
         d_.add_options()(name, v, help);
     }
     template <class E>
@@ -202,6 +206,10 @@ private:
         number<std::uint32_t>("fdb-per-port", c.fdb_per_port, 1, 1u << 24, "learned MACs per port");
         duration("mac-aging", c.mac_aging, "unicast MAC aging time");
         number<std::uint16_t>("burst", c.burst, 1, 64, "rx/tx burst size");
+        duration("idle-sleep", c.idle_sleep,
+                 "a worker whose poll of all its queues found nothing sleeps this long, at most 10ms (default 0: "
+                 "it polls without pause and needs a core to itself; set it where the cores are shared)",
+                 std::chrono::milliseconds(10));
         number<std::uint32_t>(
             "stream-cache", c.stream_cache, 0, 1u << 22,
             "multicast streams whose forwarding decision each worker caches (64 bytes each; 0: off)", true,

@@ -57,6 +57,9 @@ struct Config {
     std::uint32_t fdb_per_port = 8192;
     Duration mac_aging = std::chrono::seconds(300);
     std::uint16_t burst = 32;
+    // A worker whose poll found nothing sleeps this long (0: polls without
+    // pause, a core to itself); for cores shared with other work.
+    Duration idle_sleep{0};
     // Stream cache entries per worker (stream.h), a power of two; 0: off.
     std::uint32_t stream_cache = 131072;
     std::uint32_t mbufs = 0;        // 0: sized by formula (see switch.cpp)

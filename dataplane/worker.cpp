@@ -4,6 +4,7 @@
 #include <rte_prefetch.h>
 
 #include <algorithm>
+#include <ctime>
 #include <cstring>
 
 namespace l2snoop {
@@ -82,7 +83,17 @@ unsigned Worker::iteration() {
 
 void Worker::run(const std::atomic<bool>& stop) {
     rte_rcu_qsbr_thread_online(qsbr_, id_);
-    while (!stop.load(std::memory_order_relaxed)) iteration();
+    while (!stop.load(std::memory_order_relaxed)) {
+        if (iteration() != 0 || s_.idle_sleep_ns == 0) continue;
+        // Nothing arrived: give the core away for a while (--idle-sleep).
+        // Offline meanwhile, so the control thread's grace periods never wait
+        // for a sleeping worker. Never with traffic: a poll that found any
+        // frame is followed at once by the next.
+        rte_rcu_qsbr_thread_offline(qsbr_, id_);
+        const timespec ts{static_cast<time_t>(s_.idle_sleep_ns / 1000000000), static_cast<long>(s_.idle_sleep_ns % 1000000000)};
+        nanosleep(&ts, nullptr);
+        rte_rcu_qsbr_thread_online(qsbr_, id_);
+    }
     rte_rcu_qsbr_thread_offline(qsbr_, id_);
 }
 

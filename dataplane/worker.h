@@ -51,6 +51,7 @@ struct WorkerSettings {
     std::uint32_t punt_queue = 16384;   // punted frames the worker's queues hold together (PuntQueues)
     std::uint32_t punt_reserve = 256;   // of which each port may always hold
     std::uint32_t stream_cache = 0;  // entries; 0: off
+    std::int64_t idle_sleep_ns = 0;  // run(): sleep after a poll that found nothing; 0: never
 };
 
 class Worker {

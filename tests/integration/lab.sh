@@ -133,6 +133,12 @@ capture_stop() {
 # holds for another interface: a switch whose ids would collide with another's
 # is not started (exit 75 before exec) and is tried again, under a new pid.
 FANOUT_IDS=()
+# The lab's switches share the machine's cores with its kernel hosts, their
+# captures and the kernel's own work: a worker that polled without pause left
+# the kernel's per-CPU workers unscheduled for 30-60 s on a 2-core machine
+# ("workqueue lockup" in dmesg), and with them every RCU grace period a
+# namespace, address or capture change waits for. Idle, the workers sleep.
+IDLE_SLEEP=100us
 lab_switch() {
   local name=$1 lcore=$2 i=0 vdevs=() idx=() try
   shift 2
@@ -147,7 +153,7 @@ lab_switch() {
         for used in "${FANOUT_IDS[@]}"; do [ $(( (BASHPID ^ x) & 0xffff )) -eq "$used" ] && exit 75; done
       done
       exec "$BIN" -l "$lcore" --no-huge -m 256 --no-pci --file-prefix "$TAG$name" "${vdevs[@]}" \
-        --log-level='*:warning' -- "${SWITCH_ARGS[@]}"
+        --log-level='*:warning' -- --idle-sleep "$IDLE_SLEEP" "${SWITCH_ARGS[@]}"
     ) >"$WORK/$name.log" 2>&1 &
     PID[$name]=$!
     sleep 0.2

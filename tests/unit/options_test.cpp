@@ -37,6 +37,18 @@ TEST(Options, timers_take_units) {
     EXPECT_EQ(r.config->mac_aging, std::chrono::seconds(30));
 }
 
+TEST(Options, idle_sleep_is_off_unless_given_and_at_most_10ms) {
+    const auto none = parse({});
+    ASSERT_TRUE(none.config) << none.error;
+    EXPECT_EQ(none.config->idle_sleep.count(), 0);
+    const auto r = parse({"--idle-sleep", "100us"});
+    ASSERT_TRUE(r.config) << r.error;
+    EXPECT_EQ(r.config->idle_sleep, std::chrono::microseconds(100));
+    const auto over = parse({"--idle-sleep", "11ms"});
+    EXPECT_FALSE(over.config);
+    EXPECT_EQ(over.error, "--idle-sleep: 11ms is more than 10ms");
+}
+
 TEST(Options, port_lists_and_policies) {
     const auto r = parse({"--fast-leave", "1,2", "--router-ports", "0", "--flood-ports", "3", "--report-flood-ports", "2",
                           "--unregistered", "router",
