@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "dataplane/parse.h"
+#include "fdb/names.h"
 #include "fdb/port_set.h"
 #include "mrp/pdu.h"
 #include "snooping/codec.h"
@@ -63,13 +64,28 @@ struct alignas(64) WorkerCounters {
 
 // Written by: the control thread only (plain fields). Read by: the control
 // thread's snapshot, which copies them.
-struct ControlCounters {
+// The control thread's own events; what each counts is said once, in kControlCounters.
+struct ControlEvents {
+    std::uint64_t control_frames = 0, sent = 0, forwarded = 0, fdb_errors = 0, learned = 0, link_changes = 0;
+    std::uint64_t unsendable = 0;
+};
+inline constexpr CounterRow<ControlEvents> kControlCounters[] = {
+    {"frames", &ControlEvents::control_frames, "control frames (IGMP, MLD, PIM, GMRP, MMRP) the workers punted"},
+    {"sent", &ControlEvents::sent, "frames the control thread sent (queries, forwarded reports, declarations)"},
+    {"forwarded", &ControlEvents::forwarded, "control frames forwarded on to other ports"},
+    {"fdb_errors", &ControlEvents::fdb_errors, "forwarding table updates that did not fit (a table is full)"},
+    {"learned", &ControlEvents::learned, "unicast MACs learned or moved"},
+    {"link_changes", &ControlEvents::link_changes, "port link state changes acted on"},
+    {"unsendable", &ControlEvents::unsendable, "frames an engine asked for that are larger than an mbuf"},
+};
+static_assert(sizeof(ControlEvents) == std::size(kControlCounters) * sizeof(std::uint64_t),
+              "every ControlEvents field has its row in kControlCounters");
+
+struct ControlCounters : ControlEvents {
     using Rejections = std::array<std::uint64_t, static_cast<int>(DecodeError::kCount)>;
     Rejections decode_errors{};
     std::map<PortId, Rejections> rejected_on_port;  // the same, by the port and VLAN they came in on
     std::map<VlanId, Rejections> rejected_in_vlan;
-    std::uint64_t control_frames = 0, sent = 0, forwarded = 0, fdb_errors = 0, learned = 0, link_changes = 0;
-    std::uint64_t unsendable = 0;  // a frame the engine asked for is larger than an mbuf
     // GMRP [0] and MMRP [1] frames that did not decode, by reason (mrp::PduError).
     std::array<std::array<std::uint64_t, static_cast<int>(mrp::PduError::kCount)>, 2> mrp_rejected{};
 };

@@ -16,6 +16,14 @@ namespace {
 
 using json = nlohmann::json;
 
+// A counters struct as an object, from its table (fdb/names.h CounterRow).
+template <class S, std::size_t N, class T>
+json counters_json(const CounterRow<S> (&rows)[N], const T& c) {
+    json o = json::object();
+    for (const auto& r : rows) o[std::string(r.name)] = c.*r.field;
+    return o;
+}
+
 json ports_json(PortSet s) {
     json a = json::array();
     for (PortId p : s) a.push_back(p);
@@ -274,25 +282,12 @@ json stats(const ctl::Request& r, const ControlSnapshot& s, const Switch& sw) {
     json out = {{"ok", true}, {"ports", std::move(ports)}, {"vlans", std::move(vlans)}};
     if (r.port || r.vlan) return out;  // the totals below are the switch's
     const SnoopCounters& k = s.snoop;
-    out["snooping"] = {{"queries", k.queries}, {"reports", k.reports}, {"leaves", k.leaves},
-                       {"v3_reports", k.v3_reports}, {"mrd", k.mrd}, {"pim_hellos", k.pim_hellos},
-                       {"queries_sent", k.queries_sent}, {"ignored_link_local", k.ignored_link_local},
-                       {"ignored_filtered", k.ignored_filtered}, {"reports_withheld", k.reports_withheld},
-                       {"reports_rewritten", k.reports_rewritten}, {"hosts_untracked", k.hosts_untracked},
-                       {"denied_limit", k.denied_limit}, {"replaced_limit", k.replaced_limit},
-                       {"truncated_records", k.truncated_records}, {"ignored_snooping_off", k.ignored_snooping_off},
-                       {"queries_from_zero", k.queries_from_zero},
-                       {"ignored_guarded_queries", k.ignored_guarded_queries}, {"elections_won", k.elections_won},
-                       {"elections_lost", k.elections_lost}, {"querier_found", k.querier_found},
-                       {"querier_lost", k.querier_lost}};
+    out["snooping"] = counters_json(kSnoopCounters, k);
     json rejected = json::object();
     for (int i = 1; i < static_cast<int>(DecodeError::kCount); ++i)
         rejected[std::string(to_string(static_cast<DecodeError>(i)))] = s.control.decode_errors[i];
     out["rejected"] = std::move(rejected);
-    out["control"] = {{"frames", s.control.control_frames}, {"sent", s.control.sent},
-                      {"forwarded", s.control.forwarded}, {"fdb_errors", s.control.fdb_errors},
-                      {"learned", s.control.learned}, {"link_changes", s.control.link_changes},
-                      {"unsendable", s.control.unsendable}};
+    out["control"] = counters_json(kControlCounters, s.control);
     const auto cs = sw.stream_stats();
     out["stream_cache"] = {{"entries", cs.entries}, {"hits", cs.hits}, {"misses", cs.misses}};
     for (mrp::Protocol p : {mrp::Protocol::gmrp, mrp::Protocol::mmrp}) {

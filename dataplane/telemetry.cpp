@@ -23,6 +23,12 @@ std::string ms(Duration d) { return std::to_string(std::chrono::duration_cast<st
 // Params must be empty: these commands take none.
 bool no_params(const char* params) { return g_switch != nullptr && (params == nullptr || *params == '\0'); }
 
+// A counters struct into a telemetry dict, from its table (fdb/names.h CounterRow).
+template <class S, std::size_t N, class T>
+void add_counters(rte_tel_data* d, const CounterRow<S> (&rows)[N], const T& c) {
+    for (const auto& r : rows) rte_tel_data_add_dict_u64(d, std::string(r.name).c_str(), c.*r.field);
+}
+
 int cmd_stats(const char*, const char* params, rte_tel_data* d) {
     if (!no_params(params)) return -1;
     rte_tel_data_start_dict(d);
@@ -53,24 +59,18 @@ int cmd_stats(const char*, const char* params, rte_tel_data* d) {
     rte_tel_data* sn = rte_tel_data_alloc();
     if (sn == nullptr) return -1;
     rte_tel_data_start_dict(sn);
-    const SnoopCounters& k = snap->snoop;
-    const std::pair<const char*, std::uint64_t> rows[] = {
-        {"queries", k.queries}, {"reports", k.reports}, {"leaves", k.leaves}, {"v3_reports", k.v3_reports},
-        {"mrd", k.mrd}, {"pim_hellos", k.pim_hellos}, {"queries_sent", k.queries_sent},
-        {"ignored_link_local", k.ignored_link_local}, {"ignored_filtered", k.ignored_filtered},
-        {"reports_withheld", k.reports_withheld}, {"reports_rewritten", k.reports_rewritten},
-        {"hosts_untracked", k.hosts_untracked}, {"denied_limit", k.denied_limit}, {"replaced_limit", k.replaced_limit},
-        {"truncated_records", k.truncated_records}, {"queries_from_zero", k.queries_from_zero},
-        {"ignored_guarded_queries", k.ignored_guarded_queries}, {"querier_lost", k.querier_lost},
-        {"querier_found", k.querier_found}, {"elections_won", k.elections_won}, {"elections_lost", k.elections_lost},
-        {"control_frames", snap->control.control_frames}, {"fdb_errors", snap->control.fdb_errors}, {"unsendable", snap->control.unsendable},
-        {"learned", snap->control.learned}, {"link_changes", snap->control.link_changes},
-        {"link_interrupts", g_switch->link_events()}};
-    for (const auto& [name, v] : rows) rte_tel_data_add_dict_u64(sn, name, v);
+    add_counters(sn, kSnoopCounters, snap->snoop);
     for (int i = 1; i < static_cast<int>(DecodeError::kCount); ++i)
         rte_tel_data_add_dict_u64(sn, ("rejected_" + std::string(to_string(static_cast<DecodeError>(i)))).c_str(),
                                   snap->control.decode_errors[i]);
     rte_tel_data_add_dict_container(d, "snooping", sn, 0);
+    // The control thread's counters, named as in `l2snoopctl stats` ("control").
+    rte_tel_data* ctl = rte_tel_data_alloc();
+    if (ctl == nullptr) return -1;
+    rte_tel_data_start_dict(ctl);
+    add_counters(ctl, kControlCounters, snap->control);
+    rte_tel_data_add_dict_u64(ctl, "link_interrupts", g_switch->link_events());
+    rte_tel_data_add_dict_container(d, "control", ctl, 0);
     return 0;
 }
 

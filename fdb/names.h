@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,5 +43,16 @@ constexpr NameList<E, N> names(const std::pair<E, std::string_view> (&items)[N])
     for (std::size_t i = 0; i < N; ++i) l.items[i] = items[i];
     return l;
 }
+
+// One counter of a counters struct S, named and explained once. A struct's
+// table of these is the only list of its counters: `stats`, telemetry and the
+// exporter (which reads `stats`) all iterate it. A table covers its struct
+// when the struct holds nothing else (static_assert on the sizes beside it).
+template <class S>
+struct CounterRow {
+    std::string_view name;
+    std::uint64_t S::*field;
+    std::string_view help;
+};
 
 }  // namespace l2snoop

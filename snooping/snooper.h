@@ -13,6 +13,7 @@
 
 #include <array>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <queue>
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "fdb/addr.h"
+#include "fdb/names.h"
 #include "fdb/port_set.h"
 #include "snooping/codec.h"
 #include "snooping/config.h"
@@ -98,23 +100,44 @@ struct Disposition {
 
 // ---- counters -----------------------------------------------------------------
 
+// The switch-wide counters; what each counts is said once, in kSnoopCounters.
 struct SnoopCounters {
     std::uint64_t queries = 0, reports = 0, leaves = 0, v3_reports = 0, mrd = 0, pim_hellos = 0;
-    std::uint64_t queries_sent = 0;
-    std::uint64_t ignored_link_local = 0;       // reports for 224.0.0.0/24, ff02::1 (never snooped)
-    std::uint64_t ignored_filtered = 0;         // records for groups the port's filtering profile denies
-    std::uint64_t reports_withheld = 0;         // reports/leaves not forwarded: every record was filtered
-    std::uint64_t reports_rewritten = 0;        // v3 reports forwarded without their filtered records
-    std::uint64_t hosts_untracked = 0;          // a host not tracked: its port had --max-hosts-per-port
-    std::uint64_t denied_limit = 0;             // a limit refused a new membership
-    std::uint64_t replaced_limit = 0;           // a limit evicted an old membership
-    std::uint64_t truncated_records = 0;        // records/sources beyond the caps
-    std::uint64_t ignored_snooping_off = 0;     // messages in a VLAN without snooping
-    std::uint64_t queries_from_zero = 0;        // proxy queries (never elected, no router port)
-    std::uint64_t ignored_guarded_queries = 0;  // queries on --no-router-learning ports: no election, not forwarded
-    std::uint64_t elections_lost = 0, elections_won = 0;
-    std::uint64_t querier_lost = 0, querier_found = 0;  // a VLAN's querier went silent / appeared (per family)
+    std::uint64_t queries_sent = 0, ignored_link_local = 0, ignored_filtered = 0, reports_withheld = 0;
+    std::uint64_t reports_rewritten = 0, hosts_untracked = 0, denied_limit = 0, replaced_limit = 0;
+    std::uint64_t truncated_records = 0, ignored_snooping_off = 0, queries_from_zero = 0;
+    std::uint64_t ignored_guarded_queries = 0, elections_won = 0, elections_lost = 0;
+    std::uint64_t querier_found = 0, querier_lost = 0;
 };
+
+inline constexpr CounterRow<SnoopCounters> kSnoopCounters[] = {
+    {"queries", &SnoopCounters::queries, "IGMP/MLD queries received"},
+    {"reports", &SnoopCounters::reports, "IGMP/MLD reports received, every version"},
+    {"leaves", &SnoopCounters::leaves, "IGMPv2 leaves and MLDv1 dones received"},
+    {"v3_reports", &SnoopCounters::v3_reports, "IGMPv3/MLDv2 reports received"},
+    {"mrd", &SnoopCounters::mrd, "multicast router discovery (RFC 4286) messages received"},
+    {"pim_hellos", &SnoopCounters::pim_hellos, "PIM hellos received (their ports become router ports)"},
+    {"queries_sent", &SnoopCounters::queries_sent, "queries the switch sent as querier"},
+    {"ignored_link_local", &SnoopCounters::ignored_link_local,
+     "reports for 224.0.0.0/24 or ff02::1, never snooped (RFC 4541 2.1.2)"},
+    {"ignored_filtered", &SnoopCounters::ignored_filtered, "records for groups the port's filtering profile denies"},
+    {"reports_withheld", &SnoopCounters::reports_withheld, "reports and leaves not forwarded: every record was filtered"},
+    {"reports_rewritten", &SnoopCounters::reports_rewritten, "v3 reports forwarded without their filtered records"},
+    {"hosts_untracked", &SnoopCounters::hosts_untracked, "hosts not tracked: their port had --max-hosts-per-port"},
+    {"denied_limit", &SnoopCounters::denied_limit, "new memberships a group limit refused"},
+    {"replaced_limit", &SnoopCounters::replaced_limit, "old memberships a group limit evicted"},
+    {"truncated_records", &SnoopCounters::truncated_records, "records or sources beyond the caps, ignored"},
+    {"ignored_snooping_off", &SnoopCounters::ignored_snooping_off, "messages in a VLAN without snooping"},
+    {"queries_from_zero", &SnoopCounters::queries_from_zero, "proxy queries sent from 0.0.0.0 / :: (never elected)"},
+    {"ignored_guarded_queries", &SnoopCounters::ignored_guarded_queries,
+     "queries on --no-router-learning ports: no election, not forwarded"},
+    {"elections_won", &SnoopCounters::elections_won, "querier elections the switch won"},
+    {"elections_lost", &SnoopCounters::elections_lost, "querier elections the switch lost"},
+    {"querier_found", &SnoopCounters::querier_found, "a VLAN's querier appeared (per family)"},
+    {"querier_lost", &SnoopCounters::querier_lost, "a VLAN's querier went silent (per family)"},
+};
+static_assert(sizeof(SnoopCounters) == std::size(kSnoopCounters) * sizeof(std::uint64_t),
+              "every SnoopCounters field has its row in kSnoopCounters");
 
 // Per port and per VLAN (`l2snoopctl stats port P`, `stats vlan VID`).
 // Protocol versions index the arrays: IGMP 1-3, MLD 1-2 ([0] unused).

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <set>
 
 #include "dataplane/ctl_show.h"
 #include "tests/integration/ring_switch.h"
@@ -250,6 +251,25 @@ TEST_F(LiveControl, stats_count_per_port_and_per_vlan_with_rejections_by_reason)
     EXPECT_EQ(vlan["vlans"]["1"]["snooping"]["igmpv2_reports"], 1);
     EXPECT_EQ(vlan["vlans"]["1"]["snooping"]["rejected"]["bad_checksum"], 1);
     EXPECT_EQ(vlan["vlans"]["1"]["snooping"]["elections_won"], 0);
+}
+
+// `stats` lists the counters from their tables (fdb/names.h CounterRow), no
+// more and no fewer: a counter added to a table needs no change here.
+TEST_F(LiveControl, stats_lists_exactly_the_counter_tables_rows) {
+    const json s = call(R"({"cmd":"stats"})");
+    const auto keys = [](const json& o) {
+        std::set<std::string> k;
+        for (const auto& [name, v] : o.items())
+            if (v.is_number()) k.insert(name);
+        return k;
+    };
+    const auto names = [](const auto& rows) {
+        std::set<std::string> n;
+        for (const auto& r : rows) n.insert(std::string(r.name));
+        return n;
+    };
+    EXPECT_EQ(keys(s["snooping"]), names(kSnoopCounters)) << s["snooping"];
+    EXPECT_EQ(keys(s["control"]), names(kControlCounters)) << s["control"];
 }
 
 TEST_F(LiveControl, vlan_set_querier_on_sends_queries_from_the_address_given) {
