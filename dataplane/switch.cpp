@@ -104,8 +104,7 @@ bool Switch::init(std::string& error) {
     }
 
     const SharedTables tables{&vlans_, mfdb_.get(), ufdb_.get(), &ports_, &admission_};
-    const WorkerSettings ws{cfg_.burst, cfg_.punt_rate, cfg_.punt_burst, cfg_.punt_queue, cfg_.punt_reserve,
-                            cfg_.stream_cache, std::chrono::nanoseconds(cfg_.idle_sleep).count()};
+    const WorkerSettings ws = worker_settings(cfg_);
     std::vector<Worker*> raw;
     for (unsigned i = 0; i < nworkers; ++i) {
         void* mem = rte_zmalloc_socket("l2s_worker", sizeof(Worker), alignof(Worker), static_cast<int>(rte_socket_id()));

@@ -1,8 +1,9 @@
-// A worker: one polling lcore (DESIGN §2). Per iteration it reports
+// A worker: one polling lcore (docs/architecture.md). Per iteration it reports
 // quiescent, polls its rx queues, decides each burst (parse, admit, learn,
 // punt, look up, forward), sends the frames the control thread handed it, and
-// flushes its tx buffers. It never allocates from the heap, makes a system
-// call, throws, waits, or locks a tx queue it owns alone.
+// flushes its tx buffers. It never allocates from the heap, throws, waits, or
+// locks a tx queue it owns alone; its one system call is the --idle-sleep
+// after a poll that found nothing (none while frames arrive).
 #pragma once
 
 #include <rte_rcu_qsbr.h>
@@ -18,6 +19,7 @@
 #include "dataplane/egress.h"
 #include "dataplane/forward.h"
 #include "dataplane/learn_cache.h"
+#include "dataplane/worker_settings.h"
 #include "dataplane/ports.h"
 #include "dataplane/punt_queues.h"
 #include "dataplane/stream.h"
@@ -41,17 +43,6 @@ struct SharedTables {
     // Changes whenever anything a multicast forwarding decision reads changes:
     // the stream caches' clock.
     std::uint64_t version() const { return mfdb->version() + vlans->version() + ports->version(); }
-};
-
-// The worker's settings (from Config, read-only).
-struct WorkerSettings {
-    std::uint16_t burst = 32;
-    std::uint32_t punt_rate = 20000;    // control frames per second per port (0: no policer)
-    std::uint32_t punt_burst = 16384;   // the policer's depth
-    std::uint32_t punt_queue = 16384;   // punted frames the worker's queues hold together (PuntQueues)
-    std::uint32_t punt_reserve = 256;   // of which each port may always hold
-    std::uint32_t stream_cache = 0;  // entries; 0: off
-    std::int64_t idle_sleep_ns = 0;  // run(): sleep after a poll that found nothing; 0: never
 };
 
 class Worker {

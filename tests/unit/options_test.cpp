@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "dataplane/options.h"
+#include "dataplane/worker_settings.h"
 
 namespace l2snoop::test {
 namespace {
@@ -47,6 +48,32 @@ TEST(Options, idle_sleep_is_off_unless_given_and_at_most_10ms) {
     const auto over = parse({"--idle-sleep", "11ms"});
     EXPECT_FALSE(over.config);
     EXPECT_EQ(over.error, "--idle-sleep: 11ms is more than 10ms");
+}
+
+// The worker's settings come from Config alone: its defaults, and what was given.
+TEST(Options, the_worker_gets_the_options_defaults_and_values) {
+    const auto none = parse({});
+    ASSERT_TRUE(none.config) << none.error;
+    const WorkerSettings d = worker_settings(*none.config);
+    const Config c;
+    EXPECT_EQ(d.burst, c.burst);
+    EXPECT_EQ(d.stream_cache, 131072u) << "the stream cache is on by default";
+    EXPECT_EQ(d.punt_rate, c.punt_rate);
+    EXPECT_EQ(d.punt_burst, c.punt_burst);
+    EXPECT_EQ(d.punt_queue, c.punt_queue);
+    EXPECT_EQ(d.punt_reserve, c.punt_reserve);
+    EXPECT_EQ(d.idle_sleep_ns, 0);
+    const auto r = parse({"--burst", "8", "--stream-cache", "0", "--punt-rate", "7", "--punt-burst", "9",
+                          "--punt-queue", "128", "--punt-reserve", "4", "--idle-sleep", "50us"});
+    ASSERT_TRUE(r.config) << r.error;
+    const WorkerSettings w = worker_settings(*r.config);
+    EXPECT_EQ(w.burst, 8u);
+    EXPECT_EQ(w.stream_cache, 0u);
+    EXPECT_EQ(w.punt_rate, 7u);
+    EXPECT_EQ(w.punt_burst, 9u);
+    EXPECT_EQ(w.punt_queue, 128u);
+    EXPECT_EQ(w.punt_reserve, 4u);
+    EXPECT_EQ(w.idle_sleep_ns, 50000);
 }
 
 TEST(Options, port_lists_and_policies) {
