@@ -1,4 +1,4 @@
-// The control thread's work (DESIGN §2): the single writer of every table the
+// The control thread's work (docs/architecture.md, The seam): the single writer of every table the
 // workers read. Per iteration it drains the workers' punt and learn rings,
 // feeds control frames to the snooping engine, applies the engine's actions
 // (FDB entries, router ports, floods, frames to send), runs timers and aging,

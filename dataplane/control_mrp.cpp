@@ -1,4 +1,4 @@
-// The control thread's GMRP/MMRP glue (DESIGN §2): punted PDUs decoded and
+// The control thread's GMRP/MMRP glue (docs/architecture.md, The seam): punted PDUs decoded and
 // given to the engine (mrp/engine.h), its actions applied to the multicast
 // FDB and the VLAN table, its PDUs sent. Control thread only.
 #include <cstring>

@@ -1,4 +1,4 @@
-// Counters of the data plane and the control thread (DESIGN §5: count every
+// Counters of the data plane and the control thread (docs/operation.md, Counters: count every
 // drop by reason). Per worker, single writer, relaxed atomics: no locked
 // instruction on the hot path; readers (telemetry, the exit summary) sum.
 #pragma once

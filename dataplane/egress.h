@@ -1,5 +1,5 @@
 // Egress: a frame's copies to their ports, each in the tag form it needs
-// (DESIGN §1 "Replication"), for one sender.
+// (docs/architecture.md, The path of a frame), for one sender.
 //
 // Replication policy (DPDK ipv4_multicast's, plus in-place rewrites):
 //   - every port wants the frame's bytes as they are: the one mbuf is shared

@@ -1,4 +1,4 @@
-// The forwarding decision (DESIGN §1, RFC 4541 §2.1.2): a parsed frame, the
+// The forwarding decision (docs/architecture.md, RFC 4541 §2.1.2): a parsed frame, the
 // port and VLAN it arrived in, the multicast FDB's answer and the VLAN table
 // -> the ports that get a copy, and the tag form each copy leaves in.
 //

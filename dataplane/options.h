@@ -1,4 +1,4 @@
-// The application options after `--` (DESIGN §4), from the command line and
+// The application options after `--` (docs/deployment.md, Options), from the command line and
 // an INI file with the same names. Parsing and validation are pure: no EAL, so
 // every bad option has a unit test.
 #pragma once

@@ -1,5 +1,5 @@
 // Frame parser and classifier: raw Ethernet bytes -> the facts a worker needs
-// to forward the frame (DESIGN §1). Pure code: no EAL, no allocation, never
+// to forward the frame (docs/frames.md). Pure code: no EAL, no allocation, never
 // reads past `len`, and says why a frame is malformed.
 //
 // Policy: a switch forwards unicast and broadcast by MAC alone, so L3 is only
@@ -26,7 +26,7 @@ enum class DstClass : std::uint8_t {
     other_multicast,  // any other group MAC (incl. 01:00:5e:80:00:00 and above)
 };
 
-// What the worker does with the frame (DESIGN §1 diagram).
+// What the worker does with the frame (docs/architecture.md, The path of a frame).
 enum class FrameClass : std::uint8_t {
     malformed,         // counted drop; `reason` says why
     reserved,          // IEEE reserved group address: never forwarded

@@ -1,5 +1,5 @@
 // Who polls which rx queue and who sends on which tx queue of every port
-// (DESIGN §2). Pure code: no EAL, so every layout is unit-tested.
+// (docs/architecture.md, Queue ownership). Pure code: no EAL, so every layout is unit-tested.
 //
 // Senders are the workers and the control thread. The control thread never
 // owns a tx queue: it hands each frame it sends to one worker per port (its

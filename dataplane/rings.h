@@ -1,4 +1,4 @@
-// What crosses the seam between workers and the control thread (DESIGN §2).
+// What crosses the seam between workers and the control thread (docs/architecture.md, The seam).
 // Every ring has one producer and one consumer; the element types are here so
 // both sides agree on them.
 //

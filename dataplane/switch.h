@@ -1,4 +1,4 @@
-// The switch: the rooms of the data plane put together (DESIGN §1-2).
+// The switch: the rooms of the data plane put together (docs/architecture.md).
 //
 //   Ports         ports.h      bring-up, queues, link watching
 //   QueueMap      queue_map.h  who polls which rx queue, who sends on which tx queue

@@ -1,6 +1,6 @@
 // PortSet: a fixed-width set of DPDK port ids. One 64-bit word, so set
 // operations are single instructions and a table entry's set can be replaced
-// with one atomic store while workers read it (DESIGN §2).
+// with one atomic store while workers read it (docs/fdb.md).
 #pragma once
 
 #include <bit>

@@ -1,4 +1,4 @@
-// Deferred frees for the lock-free tables (DESIGN §2, rte_hash.h's "readers
+// Deferred frees for the lock-free tables (docs/fdb.md, rte_hash.h's "readers
 // might still be using the old value"): what a writer unlinks is retired here
 // and released only once every reader has passed a quiescent state since.
 // The one mechanism for every table (multicast FDB, unicast FDB, MacIndex).

@@ -1,4 +1,4 @@
-// Join-to-forwarding and leave-to-prune latency (DESIGN §5) under a
+// Join-to-forwarding and leave-to-prune latency (docs/benchmarks.md) under a
 // background of IGMP reports, on the real switch: net_ring ports, the worker
 // loop on its own thread, the control thread as in production (sleeping when
 // idle). The main thread plays the hosts:

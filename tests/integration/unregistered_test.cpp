@@ -1,5 +1,5 @@
 // The three unregistered-multicast policies, told apart on a VLAN with a
-// multicast router port (3) and a flood port (2) (DESIGN §4, forward.h).
+// multicast router port (3) and a flood port (2) (docs/snooping.md, forward.h).
 #include "tests/integration/ring_switch.h"
 
 namespace l2snoop::test {

@@ -1,4 +1,4 @@
-// The queue-ownership map: any port, any number of workers (DESIGN §2). EAL-free.
+// The queue-ownership map: any port, any number of workers (docs/architecture.md, Queue ownership). EAL-free.
 #include <gtest/gtest.h>
 
 #include "dataplane/queue_map.h"
