@@ -24,7 +24,7 @@ inline bool looks_like_igmp(const std::uint8_t* d, std::uint16_t len) {
 
 Worker::Worker(unsigned id, const WorkerSettings& s, const SharedTables& t, const Clock& clock, rte_mempool* pool,
                rte_rcu_qsbr* qsbr)
-    : id_(id), s_(s), t_(t), clock_(clock), qsbr_(qsbr), egress_(tx_, pool) {}
+    : id_(id), s_(s), t_(t), clock_(clock), qsbr_(qsbr), egress_(tx_, pool), policer_(s.punt_rate, s.punt_burst) {}
 
 Worker::~Worker() {
     // Frames still in flight to this worker go back to the pool (PuntQueues frees its own).
@@ -60,7 +60,6 @@ bool Worker::init(const QueueMap& map, TxLocks& locks, std::string& error) {
     for (const auto& pq : rx_) polled.push_back(pq.first);
     if (!punts_.init(id_, polled, s_.punt_queue, s_.punt_reserve, error)) return false;
     tx_.init(id_, map, locks, s_.burst, c_);
-    for (auto& t : tokens_) t = std::uint64_t{s_.punt_burst} * kToken;
     return true;
 }
 
@@ -132,14 +131,6 @@ void Worker::learn_lookup(PortId in, VlanId vid, const std::uint8_t* src, std::u
     }
 }
 
-// The per-port policer (--punt-rate, 0: off): false when the frame is over it.
-bool Worker::police(PortId in) {
-    if (!s_.punt_rate) return true;
-    if (policer_empty(in)) return false;
-    tokens_[in] -= kToken;
-    return true;
-}
-
 // The burst's control frames to the port's punt queue, in one enqueue; what
 // it refuses is counted and freed.
 void Worker::punt(PortId in, unsigned n) {
@@ -159,13 +150,7 @@ void Worker::process_burst(PortId in, rte_mbuf** pkts, unsigned n) {
     const std::uint64_t version = caching ? t_.version() : 0;
     const VlanTable& vlans = *t_.vlans;
 
-    // Refill the port's policer bucket (rate in frames/s, tokens scaled by 1e9).
-    // Per port: a busy port's bursts must not eat another port's refill time.
-    if (s_.punt_rate) {
-        const auto dt_ns = static_cast<std::uint64_t>(last_refill_[in].count() ? (now - last_refill_[in]).count() : 0);
-        last_refill_[in] = now;
-        tokens_[in] = std::min(std::uint64_t{s_.punt_burst} * kToken, tokens_[in] + dt_ns * s_.punt_rate);
-    }
+    policer_.refill(in, now);
 
     // Stage 0: a frame with the same stream bytes as the frame before it
     // joins that frame's chain (stream.h); a chain's first frame gets its
@@ -225,7 +210,7 @@ void Worker::process_burst(PortId in, rte_mbuf** pkts, unsigned n) {
         fr.kind = kGone;
         // A port whose policer is empty drops what looks like IGMP before
         // parsing it: a flood costs the worker less than a parse per frame.
-        if (policer_empty(in) && looks_like_igmp(data, rte_pktmbuf_data_len(m))) {
+        if (policer_.empty(in) && looks_like_igmp(data, rte_pktmbuf_data_len(m))) {
             bump(c_.drops[in][static_cast<int>(Drop::punt_rate)]);
             b.dead[nd++] = m;
             continue;
@@ -250,7 +235,7 @@ void Worker::process_burst(PortId in, rte_mbuf** pkts, unsigned n) {
         // GMRP/MMRP frames are control frames where the protocol runs.
         const ControlKind ck = f.cls == FrameClass::other_multicast ? mrp_control(f, vlans.mrp(*vid)) : f.control;
         if (f.cls == FrameClass::control || ck != ControlKind::none) {
-            if (!police(in)) {
+            if (!policer_.take(in)) {
                 bump(c_.drops[in][static_cast<int>(Drop::punt_rate)]);
                 b.dead[nd++] = m;
                 continue;

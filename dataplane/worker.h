@@ -19,6 +19,7 @@
 #include "dataplane/egress.h"
 #include "dataplane/forward.h"
 #include "dataplane/learn_cache.h"
+#include "dataplane/policer.h"
 #include "dataplane/worker_settings.h"
 #include "dataplane/ports.h"
 #include "dataplane/punt_queues.h"
@@ -71,10 +72,6 @@ public:
 
 private:
     void process_burst(PortId in, rte_mbuf** pkts, unsigned n);
-    static constexpr std::uint64_t kToken = 1'000'000'000;  // one punted frame, in the buckets' scaled tokens
-    bool police(PortId in);
-    // The port's policer is on and has no token left.
-    bool policer_empty(PortId in) const { return s_.punt_rate && tokens_[in] < kToken; }
     void punt(PortId in, unsigned n);
     void send_handed();
     // Source learning for a frame from `src` (6 bytes) on `in` in `vid`.
@@ -93,9 +90,7 @@ private:
     PuntQueues punts_;
     rte_ring* learn_ = nullptr;
     rte_ring* handoff_ = nullptr;
-    // The punt policer's token buckets per ingress port (tokens scaled by 1e9 for integer math).
-    std::uint64_t tokens_[kMaxPorts] = {};
-    Time last_refill_[kMaxPorts] = {};  // 0: never
+    PuntPolicer policer_;
     // Sources lately confirmed or reported: most frames skip the unicast table.
     LearnCache learned_;
     StreamCache cache_;
