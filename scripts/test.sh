@@ -6,8 +6,9 @@
 #   build-san/   unit and integration again under ASan+UBSan; fuzz
 #   build-tsan/  tsan: the ring switch tests with workers on threads of their own
 # The main tree's tests (mostly labs waiting on kernel hosts) run while the
-# sanitizer trees compile; the labs wait for conditions, never for fixed
-# times, so they hold on a loaded machine.
+# sanitizer trees compile: the labs wait for conditions, never for fixed
+# times, and their switches sleep when idle (--idle-sleep), so they hold on a
+# loaded machine and leave the compilers the cores.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
