@@ -99,8 +99,8 @@ done
 in_ns h1 sysctl -qw net.ipv4.conf.eth0.force_igmp_version=2
 
 # ---- the switch ----
-# Its workers share the cores with the lab's hosts: idle, they sleep 100 us
-# (--idle-sleep; a switch with cores of its own polls without pause).
+# Its workers share the cores with the lab's hosts: idle, they sleep
+# (--idle-sleep $IDLE_SLEEP, lab.sh; a switch with cores of its own polls without pause).
 vdevs=() ports=()
 for i in "${!HOSTS[@]}"; do
   vdevs+=("--vdev=net_af_packet$i,iface=$TAG-p$i")
@@ -108,7 +108,7 @@ for i in "${!HOSTS[@]}"; do
 done
 "$BIN" -l "${L2SNOOP_LCORES:-0}" --no-huge -m 512 --no-pci --file-prefix "$PREFIX" "${vdevs[@]}" --log-level='*:warning' -- \
   "${ports[@]}" --querier on --querier-address 10=10.10.0.254 --querier-address 20=10.20.0.254 \
-  --query-interval 20s --query-response-interval 2s --last-member-query-interval 200ms --idle-sleep 100us \
+  --query-interval 20s --query-response-interval 2s --last-member-query-interval 200ms --idle-sleep "$IDLE_SLEEP" \
   >"$WORK/switch.log" 2>&1 &
 SW_PID=$!
 for _ in $(seq 1 100); do

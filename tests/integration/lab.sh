@@ -13,6 +13,7 @@
 #                           net_af_packet ports over IFACE... in that order, with the options in
 #                           the array SWITCH_ARGS; PID[NAME] is its pid, $WORK/NAME.log its output
 #   lab_ready NAME...       waits until each switch printed `l2snoop: ready` (Bail out! if not)
+#   IDLE_SLEEP              the --idle-sleep every lab switch runs with (they share the cores)
 #   wait_until WHAT SECS CMD...  runs CMD every 0.1 s until it succeeds; after SECS gives up,
 #                           printing WHAT and the lab's state (the caller's lab_state), status 1
 #   capture_start ROUND FILTER WHERE...  tcpdump -e of FILTER (which takes in $SENTINEL_BPF)

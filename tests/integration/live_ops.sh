@@ -40,7 +40,7 @@ port = 3:access:10
 querier = on
 querier-address = 10=10.10.0.254
 # the lab's hosts share the cores: an idle worker sleeps (docs/deployment.md)
-idle-sleep = 100us
+idle-sleep = $IDLE_SLEEP
 query-interval = 8s
 query-response-interval = 1s
 last-member-query-interval = 10s

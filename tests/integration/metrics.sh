@@ -31,7 +31,7 @@ vdevs=() i=0
 for h in "${HOSTS[@]}"; do vdevs+=("--vdev=net_af_packet$i,iface=$TAG-$h"); i=$((i + 1)); done
 "$BIN" -l 0 --no-huge -m 512 --no-pci --file-prefix "$TAG" "${vdevs[@]}" --log-level='*:warning' -- \
   --port 0:access:10 --port 1:access:10 --port 2:access:10 --querier on --querier-address 10=10.10.0.254 \
-  --idle-sleep 100us \
+  --idle-sleep "$IDLE_SLEEP" \
   >"$WORK/switch.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 100); do grep -q '^l2snoop: ready' "$WORK/switch.log" && break; sleep 0.2; done
